@@ -1,0 +1,1 @@
+"""Audio sources: devices, stereo taps, WAV replay. Each yields 16-bit mono frames per speaker."""
