@@ -31,7 +31,11 @@ class Word:
 
 @dataclass(frozen=True, slots=True)
 class Alternative:
-    """One n-best hypothesis of a final result (when alternatives are enabled)."""
+    """One n-best hypothesis of a final result (when alternatives are enabled).
+
+    ``confidence`` is the decoder's lattice score for the hypothesis: higher is
+    better, comparable only between alternatives of the same utterance.
+    """
 
     text: str
     confidence: float
@@ -75,7 +79,7 @@ class Final:
     end_ms: int
     t_ms: int
     words: tuple[Word, ...] = ()
-    confidence: float | None = None  # mean word confidence, or the best alternative's
+    confidence: float | None = None  # mean word confidence (0..1); None without word scores
     alternatives: tuple[Alternative, ...] = ()
     captured_ns: int = field(default=0, compare=False, repr=False)
 
@@ -97,6 +101,7 @@ SourceErrorCode = Literal[
     "unsupported_format",
     "overflow",
     "file_error",
+    "recognizer_failed",
 ]
 
 
@@ -116,9 +121,12 @@ class SourceError:
     count: int = 0
 
 
+EndReason = Literal["completed", "stopped", "source_error"]
+
+
 @dataclass(frozen=True, slots=True)
 class CallEnded:
-    reason: Literal["completed", "stopped", "source_error"]
+    reason: EndReason
     t_ms: int
     overflows: int = 0
     message: str = ""

@@ -1,0 +1,214 @@
+"""One recogniser thread per speaker.
+
+Each worker owns its recogniser, created *inside* its thread, over the one
+shared model: Vosk's calls release the GIL, so two speakers decode on two
+cores. Frames arrive through a bounded queue; results leave as immutable
+``Partial``/``Final`` events through ``emit``.
+
+Timing: the recogniser counts time from its first sample. Frames carry their
+position on the speaker's timeline, so a gap (audio dropped upstream) is
+filled with silence and word times stay call-relative.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Final as FinalType
+from typing import Protocol
+
+from agent_assist.asr.model import LoadedModel, RecognizerSettings
+from agent_assist.asr.results import parse_final, parse_partial
+from agent_assist.audio.frames import SAMPLE_WIDTH, Frame
+from agent_assist.events import Event, Final, Partial, SourceError, Speaker
+
+log = logging.getLogger(__name__)
+
+
+class Recognizer(Protocol):
+    """The part of ``vosk.KaldiRecognizer`` a worker uses."""
+
+    def AcceptWaveform(self, data: bytes) -> int: ...
+    def PartialResult(self) -> str: ...
+    def Result(self) -> str: ...
+    def FinalResult(self) -> str: ...
+
+
+RecognizerFactory = Callable[[int], Recognizer]
+"""Builds a recogniser for a sample rate. Called on the worker's own thread."""
+
+
+def vosk_recognizer_factory(model: LoadedModel, settings: RecognizerSettings) -> RecognizerFactory:
+    def build(rate: int) -> Recognizer:
+        import vosk
+
+        rec = vosk.KaldiRecognizer(model.vosk_model, rate)
+        rec.SetWords(settings.words)
+        rec.SetPartialWords(settings.partial_words)
+        if settings.max_alternatives > 0:
+            rec.SetMaxAlternatives(settings.max_alternatives)
+        recognizer: Recognizer = rec
+        return recognizer
+
+    return build
+
+
+_CLOSE: FinalType = object()
+_SILENCE_CHUNK_MS = 100
+
+
+class RecognizerWorker:
+    """Decodes one speaker's frames on a dedicated thread.
+
+    ``feed`` blocks when the queue is full (back-pressure towards the source);
+    ``close`` finishes the audio already queued, flushes the utterance in
+    progress as a ``Final`` and ends the thread; ``abort`` drops queued audio.
+    """
+
+    def __init__(
+        self,
+        speaker: Speaker,
+        rate: int,
+        factory: RecognizerFactory,
+        emit: Callable[[Event], None],
+        max_queued_frames: int = 600,
+    ) -> None:
+        self.speaker = speaker
+        self.rate = rate
+        self._factory = factory
+        self._emit = emit
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queued_frames)
+        self._abort = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"asr-{speaker}", daemon=True)
+        self._fed_samples = 0
+        self._utterance = 0
+        self._utterance_start_ms: int | None = None
+        self._last_partial = ""
+        self._last_captured_ns = 0
+
+    @property
+    def fed_ms(self) -> int:
+        return self._fed_samples * 1000 // self.rate
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def feed(self, frame: Frame, timeout: float | None = None) -> bool:
+        """Queue a frame; False if the queue stayed full for ``timeout`` seconds."""
+        try:
+            self._queue.put(frame, timeout=timeout)
+        except queue.Full:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Finish queued audio, then flush. Safe to call more than once."""
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_CLOSE, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def abort(self) -> None:
+        self._abort.set()
+        self.close()
+
+    def join(self, timeout: float | None = None) -> bool:
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    # --- worker thread -------------------------------------------------------
+
+    def _run(self) -> None:
+        try:
+            recognizer = self._factory(self.rate)
+            while True:
+                item = self._queue.get()
+                if item is _CLOSE:
+                    break
+                if self._abort.is_set():
+                    continue
+                assert isinstance(item, Frame)
+                self._decode(recognizer, item)
+            self._finish(recognizer.FinalResult())
+        except Exception as exc:  # a decoder failure must not kill the call silently
+            log.exception("recogniser for %s failed", self.speaker)
+            self._emit(
+                SourceError(
+                    code="recognizer_failed",
+                    message=f"speech recognition for {self.speaker} stopped: {exc}",
+                    t_ms=self.fed_ms,
+                    speaker=self.speaker,
+                    fatal=True,
+                )
+            )
+
+    def _decode(self, recognizer: Recognizer, frame: Frame) -> None:
+        gap = frame.start_sample - self._fed_samples
+        if gap > 0:
+            self._feed_silence(recognizer, gap)
+        self._last_captured_ns = frame.captured_ns
+        start_ms = frame.start_ms
+        self._fed_samples += frame.samples
+        if recognizer.AcceptWaveform(frame.pcm):
+            self._finish(recognizer.Result())
+            return
+        partial = parse_partial(recognizer.PartialResult())
+        if partial.text == self._last_partial:
+            return
+        if self._utterance_start_ms is None:
+            self._utterance_start_ms = partial.words[0].start_ms if partial.words else start_ms
+        self._last_partial = partial.text
+        self._emit(
+            Partial(
+                speaker=self.speaker,
+                utterance=self._utterance,
+                text=partial.text,
+                start_ms=self._utterance_start_ms,
+                t_ms=self.fed_ms,
+                words=partial.words,
+                captured_ns=frame.captured_ns,
+            )
+        )
+
+    def _feed_silence(self, recognizer: Recognizer, samples: int) -> None:
+        chunk = self.rate * _SILENCE_CHUNK_MS // 1000
+        while samples > 0:
+            n = min(chunk, samples)
+            self._fed_samples += n
+            samples -= n
+            if recognizer.AcceptWaveform(b"\0" * (n * SAMPLE_WIDTH)):
+                self._finish(recognizer.Result())
+
+    def _finish(self, raw: str) -> None:
+        """Emit the Final closing the current utterance.
+
+        An utterance that produced no words is dropped, unless a Partial was
+        shown for it: then an empty Final tells consumers to withdraw it.
+        """
+        result = parse_final(raw)
+        had_partial = self._utterance_start_ms is not None
+        if result.text or had_partial:
+            words = result.words
+            start = words[0].start_ms if words else (self._utterance_start_ms or self.fed_ms)
+            end = words[-1].end_ms if words else self.fed_ms
+            self._emit(
+                Final(
+                    speaker=self.speaker,
+                    utterance=self._utterance,
+                    text=result.text,
+                    start_ms=start,
+                    end_ms=end,
+                    t_ms=self.fed_ms,
+                    words=words,
+                    confidence=result.confidence,
+                    alternatives=result.alternatives,
+                    captured_ns=self._last_captured_ns,
+                )
+            )
+            self._utterance += 1
+        self._utterance_start_ms = None
+        self._last_partial = ""

@@ -1,0 +1,152 @@
+"""A live call: audio source → one recogniser per speaker → one event stream.
+
+The session owns the threads of a call. Sources and workers push immutable
+events into one queue; consumers (the CLI, the rule engine, the store, the
+UI bridge) read them in order with :meth:`CallSession.events`. The stream
+always starts with ``CallStarted`` and ends with exactly one ``CallEnded``.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from agent_assist.asr.worker import RecognizerFactory, RecognizerWorker
+from agent_assist.audio.frames import Frame
+from agent_assist.audio.source import AudioSource
+from agent_assist.call.levels import LevelTracker
+from agent_assist.events import (
+    AudioLevel,
+    CallEnded,
+    CallStarted,
+    EndReason,
+    Event,
+    SourceError,
+    Speaker,
+)
+
+_FEED_POLL_S = 0.2
+
+
+class CallSession:
+    def __init__(
+        self,
+        source: AudioSource,
+        recognizer_factory: RecognizerFactory,
+        *,
+        model_name: str,
+        call_id: str | None = None,
+        level_interval_ms: int = 250,
+        max_queued_frames: int = 600,
+    ) -> None:
+        self.call_id = call_id or uuid.uuid4().hex
+        self.source = source
+        self.model_name = model_name
+        self._events: queue.Queue[Event] = queue.Queue()
+        self._levels = LevelTracker(level_interval_ms)
+        self._workers: dict[Speaker, RecognizerWorker] = {
+            speaker: RecognizerWorker(
+                speaker, source.rate, recognizer_factory, self._events.put, max_queued_frames
+            )
+            for speaker in source.speakers
+        }
+        self._stopping = threading.Event()
+        self._source_failed = threading.Event()
+        self._ended = threading.Event()
+        self._monitor = threading.Thread(
+            target=self._finish_when_done, name="call-monitor", daemon=True
+        )
+        self._started = False
+
+    @property
+    def speakers(self) -> tuple[Speaker, ...]:
+        return self.source.speakers
+
+    def start(self) -> None:
+        if self._started:
+            raise RuntimeError("a call session starts once")
+        self._started = True
+        self._events.put(
+            CallStarted(
+                call_id=self.call_id,
+                speakers=self.source.speakers,
+                source=self.source.describe(),
+                model=self.model_name,
+                sample_rate=self.source.rate,
+                started_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            )
+        )
+        for worker in self._workers.values():
+            worker.start()
+        self.source.start(self._on_frame, self._on_source_event)
+        self._monitor.start()
+
+    def stop(self) -> None:
+        """End the call: stop capturing; audio already captured is still decoded."""
+        self._stopping.set()
+        self.source.stop()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._ended.wait(timeout)
+
+    def levels(self) -> dict[Speaker, AudioLevel]:
+        """The newest level per speaker, for a meter polled by a timer."""
+        return self._levels.latest()
+
+    def events(self, timeout: float | None = None) -> Iterator[Event]:
+        """Yield events in order until ``CallEnded`` (or ``timeout`` of silence)."""
+        while True:
+            try:
+                event = self._events.get(timeout=timeout)
+            except queue.Empty:
+                return
+            yield event
+            if isinstance(event, CallEnded):
+                return
+
+    # --- called on source threads ------------------------------------------
+
+    def _on_frame(self, frame: Frame) -> None:
+        level = self._levels.update(frame)
+        if level is not None:
+            self._events.put(level)
+        worker = self._workers.get(frame.speaker)
+        if worker is None:
+            return
+        # Block while the recogniser catches up (a file replayed fast), but
+        # never past a stop request.
+        while not worker.feed(frame, timeout=_FEED_POLL_S):
+            if self._stopping.is_set():
+                return
+
+    def _on_source_event(self, event: Event) -> None:
+        self._events.put(event)
+        if isinstance(event, SourceError) and event.fatal:
+            self._source_failed.set()
+
+    # --- monitor thread ----------------------------------------------------
+
+    def _finish_when_done(self) -> None:
+        self.source.wait()
+        for worker in self._workers.values():
+            worker.close()
+        for worker in self._workers.values():
+            worker.join()
+        reason: EndReason
+        if self._stopping.is_set():
+            reason = "stopped"
+        elif self._source_failed.is_set():
+            reason = "source_error"
+        else:
+            reason = "completed"
+        self._events.put(
+            CallEnded(
+                reason=reason,
+                t_ms=max((w.fed_ms for w in self._workers.values()), default=0),
+                overflows=self.source.overflows,
+            )
+        )
+        self._ended.set()

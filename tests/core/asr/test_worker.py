@@ -1,0 +1,93 @@
+import queue
+import threading
+
+from agent_assist.asr.worker import RecognizerWorker
+from agent_assist.events import Event, Final, Partial, SourceError
+from tests.support.fakes import WordRecognizer, silent, voiced
+
+
+def run_worker(frames, factory=WordRecognizer):
+    events: queue.Queue[Event] = queue.Queue()
+    worker = RecognizerWorker("agent", 16000, factory, events.put)
+    worker.start()
+    for frame in frames:
+        assert worker.feed(frame, timeout=5)
+    worker.close()
+    assert worker.join(timeout=5)
+    return list(events.queue), worker
+
+
+def test_partials_precede_their_final_and_grow() -> None:
+    frames = [voiced("agent", 0), voiced("agent", 1600), voiced("agent", 3200), silent("agent", 4800)]
+    events, _ = run_worker(frames)
+    assert [type(e) for e in events] == [Partial, Partial, Partial, Final]
+    assert [e.text for e in events] == ["w0", "w0 w1", "w0 w1 w2", "w0 w1 w2"]
+    final = events[-1]
+    assert isinstance(final, Final)
+    assert (final.start_ms, final.end_ms) == (0, 300)
+    assert all(e.utterance == 0 for e in events)
+
+
+def test_close_flushes_the_utterance_in_progress() -> None:
+    events, _ = run_worker([voiced("agent", 0), voiced("agent", 1600)])
+    assert isinstance(events[-1], Final) and events[-1].text == "w0 w1"
+
+
+def test_gap_in_audio_keeps_word_times_on_the_call_timeline() -> None:
+    # 1 s of audio was dropped upstream between the two frames.
+    events, worker = run_worker([voiced("agent", 0), voiced("agent", 1600 + 16000)])
+    final = events[-1]
+    assert isinstance(final, Final)
+    assert [w.start_ms for w in final.words][-1] == 1100
+    assert worker.fed_ms == 1200
+
+
+def test_utterances_are_numbered_and_silence_alone_emits_nothing() -> None:
+    frames = [
+        silent("agent", 0), voiced("agent", 1600), silent("agent", 3200),
+        silent("agent", 4800), voiced("agent", 6400),
+    ]
+    events, _ = run_worker(frames)
+    finals = [e for e in events if isinstance(e, Final)]
+    assert [(f.utterance, f.text, f.start_ms) for f in finals] == [(0, "w0", 100), (1, "w0", 400)]
+
+
+def test_recogniser_is_created_on_the_worker_thread() -> None:
+    made: list[WordRecognizer] = []
+
+    def factory(rate: int) -> WordRecognizer:
+        made.append(WordRecognizer(rate))
+        return made[-1]
+
+    run_worker([voiced("agent", 0)], factory)
+    assert made[0].thread == "asr-agent" != threading.current_thread().name
+
+
+def test_a_failing_recogniser_reports_instead_of_dying_silently() -> None:
+    class Broken(WordRecognizer):
+        def AcceptWaveform(self, data: bytes) -> int:  # noqa: N802
+            raise RuntimeError("decoder exploded")
+
+    events, _ = run_worker([voiced("agent", 0)], Broken)
+    assert len(events) == 1
+    assert isinstance(events[0], SourceError)
+    assert events[0].code == "recognizer_failed" and events[0].fatal
+    assert "decoder exploded" in events[0].message
+
+
+def test_feed_times_out_when_the_queue_is_full() -> None:
+    gate = threading.Event()
+
+    class Slow(WordRecognizer):
+        def AcceptWaveform(self, data: bytes) -> int:  # noqa: N802
+            gate.wait(5)
+            return super().AcceptWaveform(data)
+
+    worker = RecognizerWorker("agent", 16000, Slow, lambda e: None, max_queued_frames=1)
+    worker.start()
+    assert worker.feed(voiced("agent", 0), timeout=1)
+    assert worker.feed(voiced("agent", 1600), timeout=1)  # the worker holds the first
+    assert not worker.feed(voiced("agent", 3200), timeout=0.05)
+    gate.set()
+    worker.close()
+    assert worker.join(timeout=5)
