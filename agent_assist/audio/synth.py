@@ -30,7 +30,9 @@ class Turn:
     pause_ms: int = 600  # silence after the turn
 
 
-def speak(text: str, voice: str = "en-us", rate: int = RATE, words_per_minute: int = 160) -> np.ndarray:
+def speak(
+    text: str, voice: str = "en-us", rate: int = RATE, words_per_minute: int = 160
+) -> np.ndarray:
     """Speak ``text`` and return int16 mono samples at ``rate``."""
     espeak = shutil.which("espeak-ng")
     if espeak is None:
@@ -51,7 +53,7 @@ def speak(text: str, voice: str = "en-us", rate: int = RATE, words_per_minute: i
         return samples.copy()
     import soxr
 
-    resampled = soxr.resample(samples.astype(np.float32) / 32768.0, source_rate, rate)
+    resampled = np.asarray(soxr.resample(samples.astype(np.float32) / 32768.0, source_rate, rate))
     return np.clip(resampled * 32768.0, -32768, 32767).astype("<i2")
 
 
@@ -87,7 +89,9 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = RATE) -> Path:
 
 
 DEMO_CALL: tuple[Turn, ...] = (
-    Turn("agent", "Hello, this is Lin from the bank's collections team. Am I speaking with Mr Wang?"),
+    Turn(
+        "agent", "Hello, this is Lin from the bank's collections team. Am I speaking with Mr Wang?"
+    ),
     Turn("debtor", "Yes, speaking. What is this about?"),
     Turn("agent", "Your card payment of three thousand two hundred is thirty days overdue."),
     Turn("debtor", "I lost my job last month, I cannot pay all of it right now."),

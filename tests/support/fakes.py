@@ -25,25 +25,29 @@ class WordRecognizer:
         self.words: list[dict[str, object]] = []
         self.thread = threading.current_thread().name
 
-    def AcceptWaveform(self, data: bytes) -> int:  # noqa: N802
+    def AcceptWaveform(self, data: bytes) -> int:
         start = self.samples / self.rate
         self.samples += len(data) // 2
         if any(data):
             self.words.append(
-                {"word": f"w{len(self.words)}", "start": start, "end": self.samples / self.rate,
-                 "conf": 0.9}
+                {
+                    "word": f"w{len(self.words)}",
+                    "start": start,
+                    "end": self.samples / self.rate,
+                    "conf": 0.9,
+                }
             )
             return 0
         return 1 if self.words else 0
 
-    def PartialResult(self) -> str:  # noqa: N802
+    def PartialResult(self) -> str:
         return json.dumps({"partial": " ".join(str(w["word"]) for w in self.words)})
 
-    def Result(self) -> str:  # noqa: N802
+    def Result(self) -> str:
         words, self.words = self.words, []
         return json.dumps({"text": " ".join(str(w["word"]) for w in words), "result": words})
 
-    def FinalResult(self) -> str:  # noqa: N802
+    def FinalResult(self) -> str:
         return self.Result()
 
 

@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import pytest
@@ -23,20 +24,23 @@ def test_alternatives_shape_keeps_every_hypothesis_and_best_first() -> None:
     assert len(final.alternatives) == 2
     assert final.text == final.alternatives[0].text
     assert final.words == final.alternatives[0].words
-    assert final.words and all(w.conf is None for w in final.words)
+    assert final.words
+    assert all(w.conf is None for w in final.words)
     assert final.confidence is None
 
 
 def test_partial_with_and_without_words() -> None:
     with_words = parse_partial((DATA / "plain_partial.json").read_text())
-    assert with_words.text and [w.text for w in with_words.words] == with_words.text.split()
+    assert with_words.text
+    assert [w.text for w in with_words.words] == with_words.text.split()
     without = parse_partial((DATA / "alternatives_partial.json").read_text())
-    assert without.text and without.words == ()
+    assert without.text
+    assert without.words == ()
 
 
 def test_word_times_are_monotonic_in_recorded_result() -> None:
     words = parse_final((DATA / "plain_final.json").read_text()).words
-    assert all(a.start_ms <= a.end_ms <= b.start_ms + 1 for a, b in zip(words, words[1:]))
+    assert all(a.start_ms <= a.end_ms <= b.start_ms + 1 for a, b in itertools.pairwise(words))
 
 
 def test_empty_results() -> None:

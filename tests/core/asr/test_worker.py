@@ -18,7 +18,12 @@ def run_worker(frames, factory=WordRecognizer):
 
 
 def test_partials_precede_their_final_and_grow() -> None:
-    frames = [voiced("agent", 0), voiced("agent", 1600), voiced("agent", 3200), silent("agent", 4800)]
+    frames = [
+        voiced("agent", 0),
+        voiced("agent", 1600),
+        voiced("agent", 3200),
+        silent("agent", 4800),
+    ]
     events, _ = run_worker(frames)
     assert [type(e) for e in events] == [Partial, Partial, Partial, Final]
     assert [e.text for e in events] == ["w0", "w0 w1", "w0 w1 w2", "w0 w1 w2"]
@@ -30,7 +35,8 @@ def test_partials_precede_their_final_and_grow() -> None:
 
 def test_close_flushes_the_utterance_in_progress() -> None:
     events, _ = run_worker([voiced("agent", 0), voiced("agent", 1600)])
-    assert isinstance(events[-1], Final) and events[-1].text == "w0 w1"
+    assert isinstance(events[-1], Final)
+    assert events[-1].text == "w0 w1"
 
 
 def test_gap_in_audio_keeps_word_times_on_the_call_timeline() -> None:
@@ -44,8 +50,11 @@ def test_gap_in_audio_keeps_word_times_on_the_call_timeline() -> None:
 
 def test_utterances_are_numbered_and_silence_alone_emits_nothing() -> None:
     frames = [
-        silent("agent", 0), voiced("agent", 1600), silent("agent", 3200),
-        silent("agent", 4800), voiced("agent", 6400),
+        silent("agent", 0),
+        voiced("agent", 1600),
+        silent("agent", 3200),
+        silent("agent", 4800),
+        voiced("agent", 6400),
     ]
     events, _ = run_worker(frames)
     finals = [e for e in events if isinstance(e, Final)]
@@ -65,13 +74,14 @@ def test_recogniser_is_created_on_the_worker_thread() -> None:
 
 def test_a_failing_recogniser_reports_instead_of_dying_silently() -> None:
     class Broken(WordRecognizer):
-        def AcceptWaveform(self, data: bytes) -> int:  # noqa: N802
+        def AcceptWaveform(self, data: bytes) -> int:
             raise RuntimeError("decoder exploded")
 
     events, _ = run_worker([voiced("agent", 0)], Broken)
     assert len(events) == 1
     assert isinstance(events[0], SourceError)
-    assert events[0].code == "recognizer_failed" and events[0].fatal
+    assert events[0].code == "recognizer_failed"
+    assert events[0].fatal
     assert "decoder exploded" in events[0].message
 
 
@@ -79,7 +89,7 @@ def test_feed_times_out_when_the_queue_is_full() -> None:
     gate = threading.Event()
 
     class Slow(WordRecognizer):
-        def AcceptWaveform(self, data: bytes) -> int:  # noqa: N802
+        def AcceptWaveform(self, data: bytes) -> int:
             gate.wait(5)
             return super().AcceptWaveform(data)
 

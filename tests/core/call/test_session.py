@@ -2,7 +2,13 @@ import json
 
 from agent_assist.call.session import CallSession
 from agent_assist.events import (
-    AudioLevel, CallEnded, CallStarted, Final, Partial, SourceError, to_dict,
+    AudioLevel,
+    CallEnded,
+    CallStarted,
+    Final,
+    Partial,
+    SourceError,
+    to_dict,
 )
 from tests.support.fakes import ListSource, WordRecognizer, silent, voiced
 
@@ -22,11 +28,14 @@ def test_stream_starts_and_ends_once_with_both_speakers() -> None:
     session = CallSession(source, WordRecognizer, model_name="fake", level_interval_ms=0)
     session.start()
     events = list(session.events(timeout=5))
-    assert isinstance(events[0], CallStarted) and events[0].speakers == ("agent", "debtor")
-    assert isinstance(events[-1], CallEnded) and events[-1].reason == "completed"
+    assert isinstance(events[0], CallStarted)
+    assert events[0].speakers == ("agent", "debtor")
+    assert isinstance(events[-1], CallEnded)
+    assert events[-1].reason == "completed"
     assert sum(isinstance(e, CallEnded) for e in events) == 1
     finals = {e.speaker: e for e in events if isinstance(e, Final)}
-    assert finals["agent"].start_ms == 0 and finals["debtor"].start_ms == 400
+    assert finals["agent"].start_ms == 0
+    assert finals["debtor"].start_ms == 400
     assert events[-1].t_ms == 800
     for speaker in ("agent", "debtor"):
         kinds = [type(e) for e in events if getattr(e, "speaker", None) == speaker]
@@ -40,7 +49,8 @@ def test_levels_are_emitted_per_interval_and_kept_for_polling() -> None:
     levels = [e for e in session.events(timeout=5) if isinstance(e, AudioLevel)]
     assert [lv.t_ms for lv in levels if lv.speaker == "agent"] == [100, 500]
     debtor = {lv.t_ms: lv.rms_dbfs for lv in levels if lv.speaker == "debtor"}
-    assert debtor[100] == -96.0 and debtor[500] > -96.0  # silent, then speaking
+    assert debtor[100] == -96.0
+    assert debtor[500] > -96.0
     latest = session.levels()
     assert latest["agent"].t_ms == latest["debtor"].t_ms == 800
 
@@ -54,7 +64,8 @@ def test_stop_ends_a_live_source_and_keeps_what_was_said() -> None:
         events.append(event)
         if isinstance(event, Partial) and event.text == "w0 w1":
             session.stop()
-    assert isinstance(events[-1], CallEnded) and events[-1].reason == "stopped"
+    assert isinstance(events[-1], CallEnded)
+    assert events[-1].reason == "stopped"
     finals = [e for e in events if isinstance(e, Final)]
     assert [f.text for f in finals] == ["w0 w1"]
 
@@ -67,7 +78,8 @@ def test_fatal_source_error_ends_the_call_with_that_reason() -> None:
     events = list(session.events(timeout=5))
     assert lost in events
     assert [e.text for e in events if isinstance(e, Final)] == ["w0"]
-    assert isinstance(events[-1], CallEnded) and events[-1].reason == "source_error"
+    assert isinstance(events[-1], CallEnded)
+    assert events[-1].reason == "source_error"
 
 
 def test_every_event_serialises_to_json() -> None:
