@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_assist.asr.model import LoadedModel, load_model
+from agent_assist.asr.model import DecoderSettings, LoadedModel, load_model
 from agent_assist.audio import synth
 
 
@@ -43,7 +43,7 @@ def korean_model_path() -> Path:
 
 @pytest.fixture(scope="session")
 def korean_model(korean_model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
-    return load_model(korean_model_path, cache_dir=tmp_path_factory.mktemp("overlays"))
+    return load_model(korean_model_path, DecoderSettings(), tmp_path_factory.mktemp("overlays"))
 
 
 @pytest.fixture(scope="session")
