@@ -1,7 +1,153 @@
-"""Command module (being written)."""
+"""``agent-assist transcribe``: print a call's event stream, from a file or live devices."""
+
+from __future__ import annotations
 
 import argparse
+import json
+import sys
+import threading
+import wave
+from pathlib import Path
+from typing import TextIO
+
+from agent_assist import app
+from agent_assist.asr.model import DecoderSettings, RecognizerSettings
+from agent_assist.call.session import CallSession
+from agent_assist.errors import UserError
+from agent_assist.events import CallEnded, Event, Final, Partial, SourceError, to_dict
 
 
-def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    pass
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "transcribe",
+        help="transcribe a WAV file or live audio and print the event stream",
+        description=(
+            "Transcribe a call offline with Vosk. Without AUDIO, listen to the default "
+            "input device (or --device/--device2/--channel-map) until Ctrl-C or --duration."
+        ),
+    )
+    p.add_argument("audio", nargs="?", type=Path, metavar="AUDIO", help="a WAV file (mono/stereo)")
+    p.add_argument("--model", metavar="LANG|PATH", help="zh-CN, en-US, ko or a model folder")
+    p.add_argument(
+        "--speakers",
+        metavar="A,B",
+        help="speaker labels in channel order (default: agent, or agent,debtor for stereo)",
+    )
+    p.add_argument("--realtime", action="store_true", help="replay a file at real-time pace")
+    p.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
+    p.add_argument("--device", metavar="DEV", help="input device name or index (live)")
+    p.add_argument("--device2", metavar="DEV", help="second device for the second speaker (live)")
+    p.add_argument(
+        "--channel-map",
+        metavar="MAP",
+        help="one multi-channel device split by channel, e.g. left=agent,right=debtor",
+    )
+    p.add_argument("--duration", type=float, metavar="S", help="stop live capture after S seconds")
+    p.add_argument("--no-partials", action="store_true", help="omit partial results")
+    p.add_argument(
+        "--levels-ms", type=int, default=0, metavar="MS", help="emit audio levels every MS ms"
+    )
+    p.add_argument("--alternatives", type=int, default=0, metavar="N", help="n-best finals")
+    p.add_argument("--partial-words", action="store_true", help="word times in partials")
+    p.add_argument("--silence-ms", type=int, metavar="MS", help="pause that ends an utterance")
+    p.add_argument("--max-utterance-s", type=float, metavar="S", help="cut utterances this long")
+    p.set_defaults(func=run)
+
+
+def recognizer_settings(args: argparse.Namespace) -> RecognizerSettings:
+    decoder = DecoderSettings(
+        silence_s=args.silence_ms / 1000 if args.silence_ms is not None else None,
+        max_utterance_s=args.max_utterance_s,
+    )
+    return RecognizerSettings(
+        partial_words=args.partial_words,
+        max_alternatives=max(0, args.alternatives),
+        decoder=decoder,
+    )
+
+
+def _speakers(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.speakers:
+        labels = tuple(s.strip() for s in args.speakers.split(",") if s.strip())
+        if not labels or len(set(labels)) != len(labels):
+            raise UserError("--speakers needs distinct labels, e.g. --speakers agent,debtor")
+        return labels
+    if args.audio is not None:
+        try:
+            with wave.open(str(args.audio), "rb") as wav:
+                return ("agent", "debtor") if wav.getnchannels() == 2 else ("agent",)
+        except (OSError, wave.Error, EOFError):
+            return ("agent",)  # the source reports what is wrong with the file
+    if args.device2:
+        return ("agent", "debtor")
+    return ("agent",)
+
+
+def build_session(args: argparse.Namespace) -> CallSession:
+    settings = recognizer_settings(args)
+    speakers = _speakers(args)
+    model = app.open_model(args.model, settings)
+    if args.audio is not None:
+        source = app.file_source(args.audio, speakers, model.sample_rate, args.realtime)
+    else:
+        from agent_assist.audio.devices import parse_channel_map
+
+        channel_map = parse_channel_map(args.channel_map) if args.channel_map else None
+        devices = (args.device,) if args.device2 is None else (args.device, args.device2)
+        setup = app.LiveAudioSetup(devices=devices, channel_map=channel_map)
+        source = app.live_source(setup, speakers, model.sample_rate)
+    return app.call_session(source, model, settings, level_interval_ms=args.levels_ms)
+
+
+def run(args: argparse.Namespace) -> int:
+    session = build_session(args)
+    out = sys.stdout
+    timer: threading.Timer | None = None
+    if args.audio is None and args.duration:
+        timer = threading.Timer(args.duration, session.stop)
+        timer.daemon = True
+    session.start()
+    if timer is not None:
+        timer.start()
+    ended: CallEnded | None = None
+    try:
+        ended = _print_events(session, out, args.format, not args.no_partials)
+    except KeyboardInterrupt:
+        # Ctrl-C ends the call; what was already captured is still decoded and printed.
+        session.stop()
+        ended = _print_events(session, out, args.format, not args.no_partials)
+    finally:
+        if timer is not None:
+            timer.cancel()
+    return 1 if ended is not None and ended.reason == "source_error" else 0
+
+
+def _print_events(session: CallSession, out: TextIO, fmt: str, partials: bool) -> CallEnded | None:
+    for event in session.events():
+        if isinstance(event, Partial) and not partials:
+            continue
+        if fmt == "jsonl":
+            out.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
+        else:
+            line = _text_line(event)
+            if line:
+                out.write(line + "\n")
+        out.flush()
+        if isinstance(event, CallEnded):
+            return event
+    return None
+
+
+def _clock(ms: int) -> str:
+    return f"{ms // 60000:02d}:{ms % 60000 / 1000:05.2f}"
+
+
+def _text_line(event: Event) -> str | None:
+    if isinstance(event, Final) and event.text:
+        return f"[{_clock(event.start_ms)}] {event.speaker}: {event.text}"
+    if isinstance(event, SourceError):
+        who = f" ({event.speaker})" if event.speaker else ""
+        return f"[{_clock(event.t_ms)}] audio problem{who}: {event.message}"
+    if isinstance(event, CallEnded):
+        return f"[{_clock(event.t_ms)}] call ended: {event.reason}"
+    return None
