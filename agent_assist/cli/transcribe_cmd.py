@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
 import wave
@@ -106,6 +107,9 @@ def run(args: argparse.Namespace) -> int:
     if args.audio is None and args.duration:
         timer = threading.Timer(args.duration, session.stop)
         timer.daemon = True
+    # Ctrl-C or a termination request ends the call; what was already
+    # captured is still decoded and printed before the process exits.
+    previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: session.stop())
     session.start()
     if timer is not None:
         timer.start()
@@ -113,10 +117,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         ended = _print_events(session, out, args.format, not args.no_partials)
     except KeyboardInterrupt:
-        # Ctrl-C ends the call; what was already captured is still decoded and printed.
         session.stop()
         ended = _print_events(session, out, args.format, not args.no_partials)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if timer is not None:
             timer.cancel()
     return 1 if ended is not None and ended.reason == "source_error" else 0
