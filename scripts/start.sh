@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Set up (if needed) and start Agent Assist: live transcription of the default
-# input device. Extra arguments go to 'agent-assist transcribe'.
+# input device. The first start downloads the speech model for AGENT_ASSIST_LANG
+# (default zh-CN; en-US for English). Extra arguments go to 'agent-assist transcribe'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+lang=${AGENT_ASSIST_LANG:-zh-CN}
+if ! .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
+    # Offline? The message says how to add a model by hand; another installed
+    # model is still used below.
+    .venv/bin/agent-assist models fetch "$lang" || true
+fi
 exec .venv/bin/agent-assist transcribe --format text "$@"

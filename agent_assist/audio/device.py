@@ -101,9 +101,12 @@ class DeviceSource(AudioSource):
         maps = [spec.channel_map for spec in inputs]
         speakers = [m[c] for m in maps for c in sorted(m)]
         if not maps or not all(maps) or min(min(m) for m in maps) < 0:
-            raise ValueError("every input needs a channel map of channels numbered from 0")
+            raise AudioError("every input needs a channel map of channels numbered from 0")
         if len(set(speakers)) != len(speakers):
-            raise ValueError(f"channel maps must give distinct speakers: {speakers}")
+            raise AudioError(
+                f"each channel needs its own speaker (got {', '.join(speakers)}); "
+                "e.g. --channel-map left=agent,right=debtor"
+            )
         self._sd = sd
         self._inputs = tuple(inputs)
         self.speakers = tuple(speakers)

@@ -120,7 +120,7 @@ class WavSource(AudioSource):
         block_ms: int = 100,
     ) -> None:
         if not speakers or len(set(speakers)) != len(speakers):
-            raise ValueError(f"speakers must be distinct labels, got {speakers!r}")
+            raise AudioError(f"speakers must be distinct labels, got {', '.join(speakers)}")
         self.path = Path(path)
         self.speakers = speakers
         self.rate = rate

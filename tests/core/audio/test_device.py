@@ -11,6 +11,7 @@ import pytest
 
 from agent_assist.audio.device import DeviceInput, DeviceSource
 from agent_assist.audio.frames import Frame
+from agent_assist.errors import AudioError
 from tests.support.fake_sounddevice import Collector, FakeDevice, FakeSoundDevice, dominant_hz
 
 pytestmark = pytest.mark.usefixtures("no_stray_threads")
@@ -306,7 +307,7 @@ def test_stop_before_start_and_bad_maps() -> None:
     source = DeviceSource(sd, [DeviceInput(0, {0: "agent"})])
     source.stop()
     assert source.wait(0)
-    with pytest.raises(ValueError, match="distinct"):
+    with pytest.raises(AudioError, match="its own speaker"):
         DeviceSource(sd, [DeviceInput(0, {0: "agent"}), DeviceInput(1, {0: "agent"})])
-    with pytest.raises(ValueError, match="channel map"):
+    with pytest.raises(AudioError, match="channel map"):
         DeviceSource(sd, [DeviceInput(0, {})])
