@@ -11,4 +11,8 @@ if ! .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
     # model is still used below.
     .venv/bin/agent-assist models fetch "$lang" || true
 fi
-exec .venv/bin/agent-assist transcribe --format text "$@"
+model=()
+if .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
+    model=(--model "$lang")
+fi
+exec .venv/bin/agent-assist transcribe --format text "${model[@]}" "$@"
