@@ -7,6 +7,7 @@ constructors.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,8 @@ def open_model(
     spec: str | None, settings: RecognizerSettings, models_dir: Path | None = None
 ) -> LoadedModel:
     installed = resolve_model(spec, models_dir or paths.models_dir(), default_lang=DEFAULT_LANG)
-    return load_model(installed.path, settings.decoder, paths.data_dir() / "model-overlays")
+    model = load_model(installed.path, settings.decoder, paths.data_dir() / "model-overlays")
+    return dataclasses.replace(model, name=installed.name)
 
 
 def file_source(

@@ -8,6 +8,13 @@ cores. Frames arrive through a bounded queue; results leave as immutable
 Timing: the recogniser counts time from its first sample. Frames carry their
 position on the speaker's timeline, so a gap (audio dropped upstream) is
 filled with silence and word times stay call-relative.
+
+Memory: a Vosk recogniser's state grows with the audio it has decoded (its
+on-the-fly graph cache, tens of MB a minute on large graphs), so a long call
+would grow without bound. After ``recycle_after_ms`` of audio the worker
+replaces its recogniser at the next utterance boundary; the new one is warmed
+with a little silence there, so its start-up cost is paid between
+utterances, and its clock is offset to stay on the call's timeline.
 """
 
 from __future__ import annotations
@@ -57,6 +64,7 @@ def vosk_recognizer_factory(model: LoadedModel, settings: RecognizerSettings) ->
 
 _CLOSE: FinalType = object()
 _SILENCE_CHUNK_MS = 100
+_WARMUP_MS = 300
 
 
 class RecognizerWorker:
@@ -74,6 +82,7 @@ class RecognizerWorker:
         factory: RecognizerFactory,
         emit: Callable[[Event], None],
         max_queued_frames: int = 600,
+        recycle_after_ms: int = 120_000,
     ) -> None:
         self.speaker = speaker
         self.rate = rate
@@ -82,7 +91,10 @@ class RecognizerWorker:
         self._queue: queue.Queue[object] = queue.Queue(maxsize=max_queued_frames)
         self._abort = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"asr-{speaker}", daemon=True)
+        self._recycle_after_ms = recycle_after_ms
+        self._recognizer: Recognizer  # created on the worker thread
         self._fed_samples = 0
+        self._origin_samples = 0  # the call sample at which the recogniser's clock reads 0
         self._utterance = 0
         self._utterance_start_ms: int | None = None
         self._last_partial = ""
@@ -91,6 +103,10 @@ class RecognizerWorker:
     @property
     def fed_ms(self) -> int:
         return self._fed_samples * 1000 // self.rate
+
+    @property
+    def _origin_ms(self) -> int:
+        return self._origin_samples * 1000 // self.rate
 
     def start(self) -> None:
         self._thread.start()
@@ -124,7 +140,7 @@ class RecognizerWorker:
 
     def _run(self) -> None:
         try:
-            recognizer = self._factory(self.rate)
+            self._recognizer = self._factory(self.rate)
             while True:
                 item = self._queue.get()
                 if item is _CLOSE:
@@ -132,8 +148,8 @@ class RecognizerWorker:
                 if self._abort.is_set():
                     continue
                 assert isinstance(item, Frame)
-                self._decode(recognizer, item)
-            self._finish(recognizer.FinalResult())
+                self._decode(item)
+            self._finish(self._recognizer.FinalResult())
         except Exception as exc:  # a decoder failure must not kill the call silently
             log.exception("recogniser for %s failed", self.speaker)
             self._emit(
@@ -146,17 +162,18 @@ class RecognizerWorker:
                 )
             )
 
-    def _decode(self, recognizer: Recognizer, frame: Frame) -> None:
+    def _decode(self, frame: Frame) -> None:
         gap = frame.start_sample - self._fed_samples
         if gap > 0:
-            self._feed_silence(recognizer, gap)
+            self._feed_silence(gap)
         self._last_captured_ns = frame.captured_ns
         start_ms = frame.start_ms
         self._fed_samples += frame.samples
-        if recognizer.AcceptWaveform(frame.pcm):
-            self._finish(recognizer.Result())
+        if self._recognizer.AcceptWaveform(frame.pcm):
+            self._finish(self._recognizer.Result())
+            self._recycle_if_due()
             return
-        partial = parse_partial(recognizer.PartialResult())
+        partial = parse_partial(self._recognizer.PartialResult(), self._origin_ms)
         if partial.text == self._last_partial:
             return
         if self._utterance_start_ms is None:
@@ -174,14 +191,23 @@ class RecognizerWorker:
             )
         )
 
-    def _feed_silence(self, recognizer: Recognizer, samples: int) -> None:
+    def _feed_silence(self, samples: int) -> None:
         chunk = self.rate * _SILENCE_CHUNK_MS // 1000
         while samples > 0:
             n = min(chunk, samples)
             self._fed_samples += n
             samples -= n
-            if recognizer.AcceptWaveform(b"\0" * (n * SAMPLE_WIDTH)):
-                self._finish(recognizer.Result())
+            if self._recognizer.AcceptWaveform(b"\0" * (n * SAMPLE_WIDTH)):
+                self._finish(self._recognizer.Result())
+
+    def _recycle_if_due(self) -> None:
+        if self._recycle_after_ms <= 0 or self.fed_ms - self._origin_ms < self._recycle_after_ms:
+            return
+        fresh = self._factory(self.rate)
+        warmup = self.rate * _WARMUP_MS // 1000
+        fresh.AcceptWaveform(b"\0" * (warmup * SAMPLE_WIDTH))
+        self._recognizer = fresh
+        self._origin_samples = self._fed_samples - warmup
 
     def _finish(self, raw: str) -> None:
         """Emit the Final closing the current utterance.
@@ -189,7 +215,7 @@ class RecognizerWorker:
         An utterance that produced no words is dropped, unless a Partial was
         shown for it: then an empty Final tells consumers to withdraw it.
         """
-        result = parse_final(raw)
+        result = parse_final(raw, self._origin_ms)
         had_partial = self._utterance_start_ms is not None
         if result.text or had_partial:
             words = result.words

@@ -101,3 +101,45 @@ def test_feed_times_out_when_the_queue_is_full() -> None:
     gate.set()
     worker.close()
     assert worker.join(timeout=5)
+
+
+def test_recogniser_is_replaced_between_utterances_and_times_stay_true() -> None:
+    made: list[WordRecognizer] = []
+
+    def factory(rate: int) -> WordRecognizer:
+        made.append(WordRecognizer(rate))
+        return made[-1]
+
+    events: queue.Queue[Event] = queue.Queue()
+    worker = RecognizerWorker("agent", 16000, factory, events.put, recycle_after_ms=300)
+    worker.start()
+    frames = [
+        voiced("agent", 0),
+        voiced("agent", 1600),
+        silent("agent", 3200),  # utterance 0 ends
+        voiced("agent", 4800),
+        voiced("agent", 6400),
+        silent("agent", 8000),  # utterance 1
+    ]
+    for frame in frames:
+        assert worker.feed(frame, timeout=5)
+    worker.close()
+    assert worker.join(timeout=5)
+    finals = [e for e in events.queue if isinstance(e, Final)]
+    assert len(made) == 3  # the first, then one per utterance boundary past 300 ms
+    assert made[1].samples > 0  # the replacement was warmed before use
+    assert [(f.utterance, f.start_ms, f.end_ms) for f in finals] == [(0, 0, 200), (1, 300, 500)]
+    assert [w.start_ms for w in finals[1].words] == [300, 400]
+
+
+def test_no_replacement_before_it_is_due() -> None:
+    made: list[WordRecognizer] = []
+
+    def factory(rate: int) -> WordRecognizer:
+        made.append(WordRecognizer(rate))
+        return made[-1]
+
+    events, _ = run_worker(
+        [voiced("agent", 0), silent("agent", 1600), voiced("agent", 3200)], factory
+    )
+    assert len(made) == 1
