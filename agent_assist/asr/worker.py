@@ -81,6 +81,7 @@ class RecognizerWorker:
         rate: int,
         factory: RecognizerFactory,
         emit: Callable[[Event], None],
+        *,
         max_queued_frames: int = 600,
         recycle_after_ms: int = 120_000,
     ) -> None:

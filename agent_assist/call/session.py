@@ -49,7 +49,11 @@ class CallSession:
         self._levels = LevelTracker(level_interval_ms)
         self._workers: dict[Speaker, RecognizerWorker] = {
             speaker: RecognizerWorker(
-                speaker, source.rate, recognizer_factory, self._events.put, max_queued_frames
+                speaker,
+                source.rate,
+                recognizer_factory,
+                self._events.put,
+                max_queued_frames=max_queued_frames,
             )
             for speaker in source.speakers
         }

@@ -139,7 +139,5 @@ def test_no_replacement_before_it_is_due() -> None:
         made.append(WordRecognizer(rate))
         return made[-1]
 
-    events, _ = run_worker(
-        [voiced("agent", 0), silent("agent", 1600), voiced("agent", 3200)], factory
-    )
+    run_worker([voiced("agent", 0), silent("agent", 1600), voiced("agent", 3200)], factory)
     assert len(made) == 1
