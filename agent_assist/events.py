@@ -132,7 +132,75 @@ class CallEnded:
     message: str = ""
 
 
-Event = CallStarted | Partial | Final | AudioLevel | SourceError | CallEnded
+FlagState = Literal["raised", "confirmed", "retracted"]
+MatchKind = Literal["exact", "homophone", "fuzzy"]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A rule matched what a speaker said.
+
+    Raised from a partial result (fast), then confirmed by the final result,
+    or retracted when the final no longer says it. A flag found only in the
+    final result arrives confirmed. ``flag_id`` is the same across the states
+    of one flag. ``start``/``end`` index ``text``, the utterance as printed.
+    """
+
+    flag_id: str
+    state: FlagState
+    rule_id: str
+    category: str  # a taxonomy id
+    severity: str
+    speaker: Speaker
+    utterance: int
+    text: str
+    start: int
+    end: int
+    kind: MatchKind
+    score: float
+    explanation: str
+    reply: str | None
+    t_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementMissed:
+    """Something the collector had to say early in the call was not said in time."""
+
+    requirement_id: str
+    speaker: Speaker
+    within_s: float
+    severity: str
+    explanation: str
+    t_ms: int
+
+
+ToneKind = Literal["fast_speech", "loud", "talk_over"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToneCue:
+    """A calm-down nudge for the collector: too fast, too loud, or talking over."""
+
+    kind: ToneKind
+    speaker: Speaker
+    value: float  # chars/s or words/min, dB above baseline, or seconds of overlap
+    threshold: float
+    message: str
+    t_ms: int
+
+
+Event = (
+    CallStarted
+    | Partial
+    | Final
+    | AudioLevel
+    | SourceError
+    | CallEnded
+    | Flag
+    | RequirementMissed
+    | ToneCue
+)
 
 _TYPE_NAMES: dict[type, str] = {
     CallStarted: "call_started",
@@ -141,6 +209,9 @@ _TYPE_NAMES: dict[type, str] = {
     AudioLevel: "audio_level",
     SourceError: "source_error",
     CallEnded: "call_ended",
+    Flag: "flag",
+    RequirementMissed: "requirement_missed",
+    ToneCue: "tone_cue",
 }
 
 

@@ -1,18 +1,24 @@
 """A live call: audio source → one recogniser per speaker → one event stream.
 
 The session owns the threads of a call. Sources and workers push immutable
-events into one queue; consumers (the CLI, the rule engine, the store, the
-UI bridge) read them in order with :meth:`CallSession.events`. The stream
-always starts with ``CallStarted`` and ends with exactly one ``CallEnded``.
+events into one queue; consumers (the CLI, the store, the UI bridge) read
+them in order with :meth:`CallSession.events`. The stream always starts with
+``CallStarted`` and ends with exactly one ``CallEnded``.
+
+Analyzers (the live rule engine) see every event as it is produced and may
+add events of their own (flags, nudges), which follow the event that caused
+them; what they add on ``CallEnded`` comes before it.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 
 from agent_assist.asr.worker import RecognizerFactory, RecognizerWorker
 from agent_assist.audio.frames import Frame
@@ -30,6 +36,14 @@ from agent_assist.events import (
 
 _FEED_POLL_S = 0.2
 
+log = logging.getLogger(__name__)
+
+
+class Analyzer(Protocol):
+    """Derives events from the stream. Called from several threads: must be thread-safe."""
+
+    def on_event(self, event: Event) -> Iterable[Event]: ...
+
 
 class CallSession:
     def __init__(
@@ -41,18 +55,20 @@ class CallSession:
         call_id: str | None = None,
         level_interval_ms: int = 250,
         max_queued_frames: int = 600,
+        analyzers: Sequence[Analyzer] = (),
     ) -> None:
         self.call_id = call_id or uuid.uuid4().hex
         self.source = source
         self.model_name = model_name
         self._events: queue.Queue[Event] = queue.Queue()
+        self._analyzers = tuple(analyzers)
         self._levels = LevelTracker(level_interval_ms)
         self._workers: dict[Speaker, RecognizerWorker] = {
             speaker: RecognizerWorker(
                 speaker,
                 source.rate,
                 recognizer_factory,
-                self._events.put,
+                self._emit,
                 max_queued_frames=max_queued_frames,
             )
             for speaker in source.speakers
@@ -73,7 +89,7 @@ class CallSession:
         if self._started:
             raise RuntimeError("a call session starts once")
         self._started = True
-        self._events.put(
+        self._emit(
             CallStarted(
                 call_id=self.call_id,
                 speakers=self.source.speakers,
@@ -111,12 +127,26 @@ class CallSession:
             if isinstance(event, CallEnded):
                 return
 
+    def _emit(self, event: Event) -> None:
+        derived: list[Event] = []
+        for analyzer in self._analyzers:
+            try:
+                derived.extend(analyzer.on_event(event))
+            except Exception:  # an analyzer fault must not end the call
+                log.exception("analyzer %r failed on %s", analyzer, type(event).__name__)
+        if isinstance(event, CallEnded):
+            derived.append(event)
+        else:
+            derived.insert(0, event)
+        for item in derived:
+            self._events.put(item)
+
     # --- called on source threads ------------------------------------------
 
     def _on_frame(self, frame: Frame) -> None:
         level = self._levels.update(frame)
         if level is not None:
-            self._events.put(level)
+            self._emit(level)
         worker = self._workers.get(frame.speaker)
         if worker is None:
             return
@@ -127,7 +157,7 @@ class CallSession:
                 return
 
     def _on_source_event(self, event: Event) -> None:
-        self._events.put(event)
+        self._emit(event)
         if isinstance(event, SourceError) and event.fatal:
             self._source_failed.set()
 
@@ -146,7 +176,7 @@ class CallSession:
             reason = "source_error"
         else:
             reason = "completed"
-        self._events.put(
+        self._emit(
             CallEnded(
                 reason=reason,
                 t_ms=max((w.fed_ms for w in self._workers.values()), default=0),

@@ -91,3 +91,32 @@ def test_every_event_serialises_to_json() -> None:
         assert data["type"] in {"call_started", "partial", "final", "audio_level", "call_ended"}
         assert "captured_ns" not in data
         assert isinstance(data["t_ms"], int)
+
+
+class Echo:
+    """Adds a note after every Final, and one before CallEnded."""
+
+    def on_event(self, event):
+        if isinstance(event, Final):
+            return [SourceError("overflow", f"after {event.text}", event.t_ms)]
+        if isinstance(event, CallEnded):
+            return [SourceError("overflow", "closing", event.t_ms)]
+        return []
+
+
+class Broken:
+    def on_event(self, event):
+        raise RuntimeError("analyzer bug")
+
+
+def test_analyzers_add_events_after_their_cause_and_before_the_end() -> None:
+    source = ListSource([voiced("agent", 0), silent("agent", 1600)], ("agent",))
+    session = CallSession(
+        source, WordRecognizer, model_name="fake", level_interval_ms=0, analyzers=[Broken(), Echo()]
+    )
+    session.start()
+    events = list(session.events(timeout=5))
+    final_at = next(i for i, e in enumerate(events) if isinstance(e, Final))
+    assert events[final_at + 1] == SourceError("overflow", "after w0", events[final_at].t_ms)
+    assert isinstance(events[-1], CallEnded)
+    assert events[-2].message == "closing"
