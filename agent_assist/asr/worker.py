@@ -19,6 +19,8 @@ utterances, and its clock is offset to stay on the call's timeline.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import queue
 import threading
@@ -62,6 +64,13 @@ def vosk_recognizer_factory(model: LoadedModel, settings: RecognizerSettings) ->
     return build
 
 
+def release_free_memory() -> None:
+    """Hand memory freed by C code back to the system (glibc keeps it otherwise)."""
+    # Not glibc (macOS, Windows, musl): nothing to do.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 _CLOSE: FinalType = object()
 _SILENCE_CHUNK_MS = 100
 _WARMUP_MS = 300
@@ -83,7 +92,7 @@ class RecognizerWorker:
         emit: Callable[[Event], None],
         *,
         max_queued_frames: int = 600,
-        recycle_after_ms: int = 120_000,
+        recycle_after_ms: int = 60_000,
     ) -> None:
         self.speaker = speaker
         self.rate = rate
@@ -204,6 +213,10 @@ class RecognizerWorker:
     def _recycle_if_due(self) -> None:
         if self._recycle_after_ms <= 0 or self.fed_ms - self._origin_ms < self._recycle_after_ms:
             return
+        # Free the old recogniser before building the new one, so its memory
+        # is reused rather than added to.
+        del self._recognizer
+        release_free_memory()
         fresh = self._factory(self.rate)
         warmup = self.rate * _WARMUP_MS // 1000
         fresh.AcceptWaveform(b"\0" * (warmup * SAMPLE_WIDTH))
