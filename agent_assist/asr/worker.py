@@ -9,18 +9,14 @@ Timing: the recogniser counts time from its first sample. Frames carry their
 position on the speaker's timeline, so a gap (audio dropped upstream) is
 filled with silence and word times stay call-relative.
 
-Memory: a Vosk recogniser's state grows with the audio it has decoded (its
-on-the-fly graph cache, tens of MB a minute on large graphs), so a long call
-would grow without bound. After ``recycle_after_ms`` of audio the worker
-replaces its recogniser at the next utterance boundary; the new one is warmed
-with a little silence there, so its start-up cost is paid between
-utterances, and its clock is offset to stay on the call's timeline.
+Memory: a recogniser's state grows with the audio it decodes, so after
+``recycle_after_ms`` of audio the worker swaps in a fresh, already warmed one
+at an utterance boundary (see ``recycling.py``) and offsets its clock to stay
+on the call's timeline.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import queue
 import threading
@@ -29,6 +25,7 @@ from typing import Final as FinalType
 from typing import Protocol
 
 from agent_assist.asr.model import LoadedModel, RecognizerSettings
+from agent_assist.asr.recycling import Recycler
 from agent_assist.asr.results import parse_final, parse_partial
 from agent_assist.audio.frames import SAMPLE_WIDTH, Frame
 from agent_assist.events import Event, Final, Partial, SourceError, Speaker
@@ -64,16 +61,8 @@ def vosk_recognizer_factory(model: LoadedModel, settings: RecognizerSettings) ->
     return build
 
 
-def release_free_memory() -> None:
-    """Hand memory freed by C code back to the system (glibc keeps it otherwise)."""
-    # Not glibc (macOS, Windows, musl): nothing to do.
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 _CLOSE: FinalType = object()
 _SILENCE_CHUNK_MS = 100
-_WARMUP_MS = 300
 
 
 class RecognizerWorker:
@@ -103,6 +92,7 @@ class RecognizerWorker:
         self._thread = threading.Thread(target=self._run, name=f"asr-{speaker}", daemon=True)
         self._recycle_after_ms = recycle_after_ms
         self._recognizer: Recognizer  # created on the worker thread
+        self._recycler = Recycler(factory, rate, f"asr-{speaker}")
         self._fed_samples = 0
         self._origin_samples = 0  # the call sample at which the recogniser's clock reads 0
         self._utterance = 0
@@ -213,15 +203,13 @@ class RecognizerWorker:
     def _recycle_if_due(self) -> None:
         if self._recycle_after_ms <= 0 or self.fed_ms - self._origin_ms < self._recycle_after_ms:
             return
-        # Free the old recogniser before building the new one, so its memory
-        # is reused rather than added to.
-        del self._recognizer
-        release_free_memory()
-        fresh = self._factory(self.rate)
-        warmup = self.rate * _WARMUP_MS // 1000
-        fresh.AcceptWaveform(b"\0" * (warmup * SAMPLE_WIDTH))
+        fresh = self._recycler.take()
+        if fresh is None:
+            self._recycler.prepare()  # swapped in at a later boundary, once warm
+            return
+        self._recycler.dispose(self._recognizer)
         self._recognizer = fresh
-        self._origin_samples = self._fed_samples - warmup
+        self._origin_samples = self._fed_samples - self._recycler.warmup_samples
 
     def _finish(self, raw: str) -> None:
         """Emit the Final closing the current utterance.
