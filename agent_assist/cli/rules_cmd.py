@@ -1,0 +1,82 @@
+"""``agent-assist rules``: work with rule packs (``rules check`` here).
+
+Other modules add actions to the same group: they call
+``rules_cmd.add_subcommand(register_fn)`` at import time, where
+``register_fn(actions)`` adds its parser to the ``rules`` sub-parsers and sets
+``func``; ``register`` runs every hook each time the command line is built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import TypeAlias
+
+from agent_assist.rules.loader import PackError, load_pack
+from agent_assist.rules.model import RulePack
+from agent_assist.rules.registry import resolve_pack
+
+# argparse's class is generic only to type checkers, hence the string.
+Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Hook: TypeAlias = Callable[[Actions], None]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+
+_HOOKS: list[Hook] = []
+
+
+def add_subcommand(hook: Hook) -> Hook:
+    """Register another ``rules`` action; usable as a decorator, and idempotent."""
+    if hook not in _HOOKS:
+        _HOOKS.append(hook)
+    return hook
+
+
+def register(sub: Actions) -> None:
+    parser = sub.add_parser("rules", help="check, test and scan rule packs")
+    parser.set_defaults(func=_usage(parser))
+    actions = parser.add_subparsers(dest="rules_action", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate a rule pack and list every problem",
+        description="Validate a rule pack. Problems are printed as file:line:col: message; "
+        "the exit status is 0 when the pack is valid and 1 when it is not.",
+    )
+    check.add_argument("pack", metavar="PATH|ID", help="a bundled pack id (zh-CN) or a folder")
+    check.set_defaults(func=_check)
+    for hook in _HOOKS:
+        hook(actions)
+
+
+def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def handler(args: argparse.Namespace) -> int:
+        parser.print_help(sys.stderr)
+        return 2
+
+    return handler
+
+
+def _check(args: argparse.Namespace) -> int:
+    folder = resolve_pack(args.pack)
+    try:
+        pack = load_pack(folder)
+    except PackError as exc:
+        for problem in exc.problems:
+            print(problem)
+        count = len(exc.problems)
+        print(f"{folder.name}: {count} problem{'s' if count != 1 else ''} — FAILED")
+        return EXIT_INVALID
+    print(summary(pack))
+    return EXIT_OK
+
+
+def summary(pack: RulePack) -> str:
+    """One line: ``zh-CN 1.0: 64 rules, 312 patterns, 16 categories — OK``."""
+    patterns = sum(len(rule.patterns) for rule in pack.rules)
+    categories = len({rule.category for rule in pack.rules})
+    return (
+        f"{pack.info.id} {pack.info.version}: {len(pack.rules)} rules, {patterns} patterns, "
+        f"{categories} categories — OK"
+    )
