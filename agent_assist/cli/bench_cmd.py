@@ -39,6 +39,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pipe.add_argument("--block-ms", type=int, default=100, help="audio block size (default 100)")
     pipe.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     pipe.set_defaults(func=run_pipeline)
+    rules = bench_sub.add_parser(
+        "rules",
+        help="matcher speed per update and pack load time; --quality: precision and recall",
+        description=(
+            "Speed: time per update for 40-character Mandarin and 20-word English partials "
+            "with the bundled packs and a synthetic 5,000-pattern pack, and pack load time. "
+            "--quality: precision and recall per category and per side on a labelled corpus "
+            "(clean text and its Vosk-style variant)."
+        ),
+    )
+    rules.add_argument("--quality", action="store_true", help="measure precision and recall")
+    rules.add_argument("--pack", action="append", metavar="PACK", help="default: zh-CN and en-US")
+    rules.add_argument(
+        "--corpus", type=Path, metavar="DIR", help="corpus folder (default: tests/data/corpus)"
+    )
+    rules.add_argument(
+        "--split",
+        choices=("all", "dev", "heldout"),
+        default="all",
+        help="corpus half to score: dev (odd ids, for rule authors) or heldout (even ids)",
+    )
+    rules.add_argument("--errors", action="store_true", help="list misclassified utterances")
+    rules.add_argument("--repeats", type=int, default=200, help="timing repeats per text")
+    rules.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    rules.set_defaults(func=run_rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,4 +163,19 @@ def run_pipeline(args: argparse.Namespace) -> int:
     print(f"peak RSS {f.peak_rss_mb:.0f} MB; model load {f.model_load_s:.1f} s")
     if f.overflows:
         print(f"warning: {f.overflows} audio blocks dropped", file=sys.stderr)
+    return 0
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from agent_assist.cli import bench_rules
+
+    packs = args.pack or ["zh-CN", "en-US"]
+    if args.quality:
+        figures = bench_rules.quality(packs, args.corpus, args.split, args.errors)
+    else:
+        figures = bench_rules.speed(packs, args.repeats)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        print(bench_rules.as_text(figures))
     return 0

@@ -1,10 +1,5 @@
-"""``agent-assist rules``: work with rule packs (``rules check`` here).
-
-Other modules add actions to the same group: they call
-``rules_cmd.add_subcommand(register_fn)`` at import time, where
-``register_fn(actions)`` adds its parser to the ``rules`` sub-parsers and sets
-``func``; ``register`` runs every hook each time the command line is built.
-"""
+"""``agent-assist rules``: work with rule packs (``check`` here; ``test`` and
+``scan`` in ``rules_run_cmd``)."""
 
 from __future__ import annotations
 
@@ -13,25 +8,16 @@ import sys
 from collections.abc import Callable
 from typing import TypeAlias
 
+from agent_assist.cli import rules_run_cmd
 from agent_assist.rules.loader import PackError, load_pack
 from agent_assist.rules.model import RulePack
 from agent_assist.rules.registry import resolve_pack
 
 # argparse's class is generic only to type checkers, hence the string.
 Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-Hook: TypeAlias = Callable[[Actions], None]
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-
-_HOOKS: list[Hook] = []
-
-
-def add_subcommand(hook: Hook) -> Hook:
-    """Register another ``rules`` action; usable as a decorator, and idempotent."""
-    if hook not in _HOOKS:
-        _HOOKS.append(hook)
-    return hook
 
 
 def register(sub: Actions) -> None:
@@ -46,8 +32,7 @@ def register(sub: Actions) -> None:
     )
     check.add_argument("pack", metavar="PATH|ID", help="a bundled pack id (zh-CN) or a folder")
     check.set_defaults(func=_check)
-    for hook in _HOOKS:
-        hook(actions)
+    rules_run_cmd.register_actions(actions)
 
 
 def _usage(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:

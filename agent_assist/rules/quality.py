@@ -32,6 +32,19 @@ class Utterance:
     categories: frozenset[str]
 
 
+Split = str  # "all", "dev" or "heldout"
+
+
+def in_split(utt: Utterance, split: Split) -> bool:
+    """Odd-numbered utterances are the development half (rule authors may study their
+    errors); even-numbered ones are held out, to show how well the rules generalise."""
+    if split == "all":
+        return True
+    digits = "".join(ch for ch in utt.id if ch.isdigit())
+    odd = bool(digits) and int(digits) % 2 == 1
+    return odd if split == "dev" else not odd
+
+
 def read_corpus(path: Path) -> list[Utterance]:
     """Read a JSONL corpus (``tests/data/corpus/README.md`` documents it)."""
     items = []

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-import argparse
 import os
 from pathlib import Path
 
 import pytest
 
-from agent_assist.cli import main, rules_cmd
+from agent_assist.cli import main
 from agent_assist.rules import registry
 
 PACKS = Path(__file__).resolve().parents[2] / "data" / "packs"
@@ -56,24 +55,3 @@ def test_rules_without_an_action_prints_usage(capsys: pytest.CaptureFixture[str]
     assert main(["rules"]) == 2
 
     assert "check" in capsys.readouterr().err
-
-
-def test_other_modules_can_add_actions(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(rules_cmd, "_HOOKS", [])
-
-    def hello(args: argparse.Namespace) -> int:
-        print(f"hello {args.name}")
-        return 0
-
-    def register_hello(actions: rules_cmd.Actions) -> None:
-        parser = actions.add_parser("hello")
-        parser.add_argument("name")
-        parser.set_defaults(func=hello)
-
-    assert rules_cmd.add_subcommand(register_hello) is register_hello
-    rules_cmd.add_subcommand(register_hello)  # registering twice is harmless
-
-    assert main(["rules", "hello", "pack"]) == 0
-    assert capsys.readouterr().out == "hello pack\n"
