@@ -17,8 +17,14 @@ from agent_assist.asr.locate import resolve_model
 from agent_assist.asr.model import LoadedModel, RecognizerSettings, load_model
 from agent_assist.asr.worker import vosk_recognizer_factory
 from agent_assist.audio.source import AudioSource
-from agent_assist.call.session import CallSession
+from agent_assist.call.session import Analyzer, CallSession
 from agent_assist.errors import AudioError
+from agent_assist.rules.live import LiveFlagger
+from agent_assist.rules.loader import load_pack
+from agent_assist.rules.matcher import compile_pack
+from agent_assist.rules.registry import bundled_packs, resolve_pack
+from agent_assist.rules.required import RequirementTracker, requirements_pack
+from agent_assist.rules.tone import ToneAnalyzer
 
 DEFAULT_LANG = "zh-CN"
 
@@ -40,7 +46,7 @@ def open_model(
 ) -> LoadedModel:
     installed = resolve_model(spec, models_dir or paths.models_dir(), default_lang=DEFAULT_LANG)
     model = load_model(installed.path, settings.decoder, paths.data_dir() / "model-overlays")
-    return dataclasses.replace(model, name=installed.name)
+    return dataclasses.replace(model, name=installed.name, lang=installed.lang)
 
 
 def file_source(
@@ -82,15 +88,32 @@ def live_source(
     return DeviceSource(sounddevice, inputs, rate=rate, block_ms=block_ms)
 
 
+def default_pack(model: LoadedModel) -> str | None:
+    """The bundled rule pack for the model's language, if there is one."""
+    return model.lang if model.lang in bundled_packs() else None
+
+
+def live_analyzers(pack_spec: str) -> list[Analyzer]:
+    """The live rule engine for a pack: flags, required statements, tone cues."""
+    pack = load_pack(resolve_pack(pack_spec))
+    return [
+        LiveFlagger(compile_pack(pack), cooldown_s=pack.cooldown_s),
+        RequirementTracker(pack.required, compile_pack(requirements_pack(pack))),
+        ToneAnalyzer(pack.tone, pack.info.language),
+    ]
+
+
 def call_session(
     source: AudioSource,
     model: LoadedModel,
     settings: RecognizerSettings,
     level_interval_ms: int = 250,
+    analyzers: Sequence[Analyzer] = (),
 ) -> CallSession:
     return CallSession(
         source,
         vosk_recognizer_factory(model, settings),
         model_name=model.name,
         level_interval_ms=level_interval_ms,
+        analyzers=analyzers,
     )

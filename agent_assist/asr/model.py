@@ -71,6 +71,7 @@ class LoadedModel:
     name: str
     sample_rate: int
     vosk_model: Any  # vosk.Model; shared by every recogniser of a call
+    lang: str | None = None  # catalogue language (zh-CN, en-US) when known
 
 
 def model_sample_rate(path: Path) -> int:

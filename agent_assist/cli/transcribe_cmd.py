@@ -14,8 +14,16 @@ from typing import TextIO
 from agent_assist import app
 from agent_assist.asr.model import DecoderSettings, RecognizerSettings
 from agent_assist.call.session import CallSession
+from agent_assist.cli.event_text import text_line
 from agent_assist.errors import UserError
-from agent_assist.events import CallEnded, Event, Final, Partial, SourceError, to_dict
+from agent_assist.events import (
+    AudioLevel,
+    CallEnded,
+    Partial,
+    to_dict,
+)
+
+_TONE_LEVEL_MS = 250
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,9 +52,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="one multi-channel device split by channel, e.g. left=agent,right=debtor",
     )
     p.add_argument("--duration", type=float, metavar="S", help="stop live capture after S seconds")
+    p.add_argument(
+        "--pack",
+        metavar="PACK|none",
+        help="rule pack for live flags (default: the model language's bundled pack, if any)",
+    )
     p.add_argument("--no-partials", action="store_true", help="omit partial results")
     p.add_argument(
-        "--levels-ms", type=int, default=0, metavar="MS", help="emit audio levels every MS ms"
+        "--levels-ms", type=int, default=0, metavar="MS", help="print audio levels every MS ms"
     )
     p.add_argument("--alternatives", type=int, default=0, metavar="N", help="n-best finals")
     p.add_argument("--partial-words", action="store_true", help="word times in partials")
@@ -97,7 +110,11 @@ def build_session(args: argparse.Namespace) -> CallSession:
         devices = (args.device,) if args.device2 is None else (args.device, args.device2)
         setup = app.LiveAudioSetup(devices=devices, channel_map=channel_map)
         source = app.live_source(setup, speakers, model.sample_rate)
-    return app.call_session(source, model, settings, level_interval_ms=args.levels_ms)
+    pack = args.pack if args.pack is not None else app.default_pack(model)
+    analyzers = app.live_analyzers(pack) if pack and pack != "none" else []
+    # Tone cues need levels even when they are not printed.
+    interval = args.levels_ms or (_TONE_LEVEL_MS if analyzers else 0)
+    return app.call_session(source, model, settings, interval, analyzers)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,10 +132,10 @@ def run(args: argparse.Namespace) -> int:
         timer.start()
     ended: CallEnded | None = None
     try:
-        ended = _print_events(session, out, args.format, not args.no_partials)
+        ended = _print_events(session, out, args.format, not args.no_partials, bool(args.levels_ms))
     except KeyboardInterrupt:
         session.stop()
-        ended = _print_events(session, out, args.format, not args.no_partials)
+        ended = _print_events(session, out, args.format, not args.no_partials, bool(args.levels_ms))
     finally:
         signal.signal(signal.SIGTERM, previous)
         if timer is not None:
@@ -126,32 +143,21 @@ def run(args: argparse.Namespace) -> int:
     return 1 if ended is not None and ended.reason == "source_error" else 0
 
 
-def _print_events(session: CallSession, out: TextIO, fmt: str, partials: bool) -> CallEnded | None:
+def _print_events(
+    session: CallSession, out: TextIO, fmt: str, partials: bool, levels: bool
+) -> CallEnded | None:
     for event in session.events():
         if isinstance(event, Partial) and not partials:
+            continue
+        if isinstance(event, AudioLevel) and not levels:
             continue
         if fmt == "jsonl":
             out.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
         else:
-            line = _text_line(event)
+            line = text_line(event)
             if line:
                 out.write(line + "\n")
         out.flush()
         if isinstance(event, CallEnded):
             return event
-    return None
-
-
-def _clock(ms: int) -> str:
-    return f"{ms // 60000:02d}:{ms % 60000 / 1000:05.2f}"
-
-
-def _text_line(event: Event) -> str | None:
-    if isinstance(event, Final) and event.text:
-        return f"[{_clock(event.start_ms)}] {event.speaker}: {event.text}"
-    if isinstance(event, SourceError):
-        who = f" ({event.speaker})" if event.speaker else ""
-        return f"[{_clock(event.t_ms)}] audio problem{who}: {event.message}"
-    if isinstance(event, CallEnded):
-        return f"[{_clock(event.t_ms)}] call ended: {event.reason}"
     return None

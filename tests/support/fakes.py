@@ -19,8 +19,9 @@ class WordRecognizer:
     ``Result``/``FinalResult`` close the utterance, times count from the first sample.
     """
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, vocabulary: Sequence[str] = ()) -> None:
         self.rate = rate
+        self.vocabulary = list(vocabulary)  # words to "recognise" in turn; default w0, w1…
         self.samples = 0
         self.words: list[dict[str, object]] = []
         self.thread = threading.current_thread().name
@@ -31,7 +32,7 @@ class WordRecognizer:
         if any(data):
             self.words.append(
                 {
-                    "word": f"w{len(self.words)}",
+                    "word": self._next_word(),
                     "start": start,
                     "end": self.samples / self.rate,
                     "conf": 0.9,
@@ -39,6 +40,9 @@ class WordRecognizer:
             )
             return 0
         return 1 if self.words else 0
+
+    def _next_word(self) -> str:
+        return self.vocabulary.pop(0) if self.vocabulary else f"w{len(self.words)}"
 
     def PartialResult(self) -> str:
         return json.dumps({"partial": " ".join(str(w["word"]) for w in self.words)})
