@@ -116,4 +116,5 @@ def call_session(
         model_name=model.name,
         level_interval_ms=level_interval_ms,
         analyzers=analyzers,
+        recycle_after_ms=int(settings.recycle_after_s * 1000),
     )

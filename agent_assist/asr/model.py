@@ -62,6 +62,8 @@ class RecognizerSettings:
     words: bool = True  # word times and confidences in final results
     partial_words: bool = False  # word times in partials too (costs ~3 ms per partial)
     max_alternatives: int = 0  # >0: n-best final results (no per-word confidences)
+    # Swap in a fresh recogniser after this much audio (bounds memory; 0 = never).
+    recycle_after_s: float = 60.0
     decoder: DecoderSettings = field(default_factory=DecoderSettings)
 
 

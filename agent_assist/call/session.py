@@ -56,6 +56,7 @@ class CallSession:
         level_interval_ms: int = 250,
         max_queued_frames: int = 600,
         analyzers: Sequence[Analyzer] = (),
+        recycle_after_ms: int = 60_000,
     ) -> None:
         self.call_id = call_id or uuid.uuid4().hex
         self.source = source
@@ -70,6 +71,7 @@ class CallSession:
                 recognizer_factory,
                 self._emit,
                 max_queued_frames=max_queued_frames,
+                recycle_after_ms=recycle_after_ms,
             )
             for speaker in source.speakers
         }

@@ -37,6 +37,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--audio", type=Path, help="a stereo WAV to use instead of the synthetic call"
     )
     pipe.add_argument("--block-ms", type=int, default=100, help="audio block size (default 100)")
+    pipe.add_argument(
+        "--recycle-s", type=float, default=60.0, help="recogniser swap interval (0 = never)"
+    )
     pipe.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     pipe.set_defaults(func=run_pipeline)
     rules = bench_sub.add_parser(
@@ -149,7 +152,8 @@ def make_bench_call(path: Path, minutes: float) -> Path:
 def run_pipeline(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="agent-assist-bench-") as tmp:
         audio = args.audio or make_bench_call(Path(tmp) / "call.wav", args.minutes)
-        figures = measure_pipeline(args.model, audio, args.block_ms)
+        settings = RecognizerSettings(recycle_after_s=args.recycle_s)
+        figures = measure_pipeline(args.model, audio, args.block_ms, settings)
     if args.json:
         print(json.dumps(asdict(figures)))
         return 0
