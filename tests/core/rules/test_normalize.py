@@ -23,7 +23,8 @@ def _pieces(original: str, norm: Normalized) -> list[str]:
         ("３天", "3天"),  # NFKC
         ("三十天 两万三 一百零五", "30天23000105"),
         ("一天 两天 一次", "1天2天1次"),  # 一/两 before a counter are numbers
-        ("等一下 一点 一定 万一 唯一 两点", "等一下一点一定万一唯一两点"),  # …elsewhere words
+        ("等一下 一点 一定 万一 唯一 一起", "等一下一点一定万一唯一一起"),  # …elsewhere words
+        ("下午 两点 一点半", "下午2点1点半"),  # 两点 is a time (as 三点 is), 一点 alone is not
         ("万一 一下", "万一一下"),  # a word boundary between numerals is not one number
         ("五 万 块", "50000块"),  # …but one next to a unit is
         ("5万 3.5万", "5000035000"),
@@ -77,7 +78,7 @@ def test_punctuation_starts_a_clause() -> None:
         ("you’ve got it", "you have got it"),  # typographic apostrophe
         ("O'Brien  o'clock", "o brien o clock"),
         ("pay $1,000 or 5.5 percent", "pay 1000 or 5.5 percent"),
-        ("twenty five dollars", "twenty five dollars"),  # spelled numbers stay
+        ("twenty five dollars", "25 dollars"),  # number words are digits (see test_numerals)
         ("follow-up -- now", "follow up now"),
         ("  ", ""),
     ],
