@@ -6,18 +6,19 @@ import json
 
 from agent_assist import app
 from agent_assist.call.session import CallSession
-from agent_assist.events import CallEnded, Final, Flag, RequirementMissed, to_dict
+from agent_assist.events import CallEnded, Event, Final, Flag, RequirementMissed, to_dict
 from tests.support.fakes import ListSource, WordRecognizer, silent, voiced
 
 THREAT = ["我们", "明天", "就", "去", "你", "单位", "闹"]
 
 
-def test_a_threat_is_raised_from_partials_confirmed_by_the_final() -> None:
-    frames = [voiced("agent", i * 1600) for i in range(len(THREAT))]
-    frames.append(silent("agent", len(THREAT) * 1600))
+def run_call(words: list[str]) -> list[Event]:
+    """One collector utterance of these words (one per 100 ms), then silence."""
+    frames = [voiced("agent", i * 1600) for i in range(len(words))]
+    frames.append(silent("agent", len(words) * 1600))
 
     def recognizer(rate: int) -> WordRecognizer:
-        return WordRecognizer(rate, THREAT)
+        return WordRecognizer(rate, words)
 
     session = CallSession(
         ListSource(frames, ("agent",)),
@@ -27,7 +28,11 @@ def test_a_threat_is_raised_from_partials_confirmed_by_the_final() -> None:
         analyzers=app.live_analyzers("zh-CN"),
     )
     session.start()
-    events = list(session.events(timeout=10))
+    return list(session.events(timeout=10))
+
+
+def test_a_threat_is_raised_from_partials_confirmed_by_the_final() -> None:
+    events = run_call(THREAT)
     flags = [e for e in events if isinstance(e, Flag)]
     assert [f.state for f in flags] == ["raised", "confirmed"]
     assert {f.category for f in flags} == {"agent.threat"}
@@ -46,18 +51,5 @@ def test_a_threat_is_raised_from_partials_confirmed_by_the_final() -> None:
 
 
 def test_a_negated_threat_is_not_flagged() -> None:
-    words = ["我们", "不会", "去", "您", "单位", "的"]
-    frames = [voiced("agent", i * 1600) for i in range(len(words))]
-
-    def recognizer(rate: int) -> WordRecognizer:
-        return WordRecognizer(rate, words)
-
-    session = CallSession(
-        ListSource(frames, ("agent",)),
-        recognizer,
-        model_name="fake",
-        level_interval_ms=0,
-        analyzers=app.live_analyzers("zh-CN"),
-    )
-    session.start()
-    assert not [e for e in session.events(timeout=10) if isinstance(e, Flag)]
+    events = run_call(["我们", "不会", "去", "您", "单位", "的"])
+    assert not [e for e in events if isinstance(e, Flag)]
