@@ -19,12 +19,7 @@ from agent_assist.asr.worker import vosk_recognizer_factory
 from agent_assist.audio.source import AudioSource
 from agent_assist.call.session import Analyzer, CallSession
 from agent_assist.errors import AudioError
-from agent_assist.rules.live import LiveFlagger
-from agent_assist.rules.loader import load_pack
-from agent_assist.rules.matcher import compile_pack
 from agent_assist.rules.registry import bundled_packs, resolve_pack
-from agent_assist.rules.required import RequirementTracker, requirements_pack
-from agent_assist.rules.tone import ToneAnalyzer
 
 DEFAULT_LANG = "zh-CN"
 
@@ -95,6 +90,14 @@ def default_pack(model: LoadedModel) -> str | None:
 
 def live_analyzers(pack_spec: str) -> list[Analyzer]:
     """The live rule engine for a pack: flags, required statements, tone cues."""
+    # Imported here: the matcher's text tools take a while to import, and
+    # commands without live flags do not need them.
+    from agent_assist.rules.live import LiveFlagger
+    from agent_assist.rules.loader import load_pack
+    from agent_assist.rules.matcher import compile_pack
+    from agent_assist.rules.required import RequirementTracker, requirements_pack
+    from agent_assist.rules.tone import ToneAnalyzer
+
     pack = load_pack(resolve_pack(pack_spec))
     return [
         LiveFlagger(compile_pack(pack), cooldown_s=pack.cooldown_s),

@@ -7,15 +7,19 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from agent_assist.errors import UserError
 from agent_assist.events import to_dict
 from agent_assist.rules.loader import load_pack
-from agent_assist.rules.matcher import CompiledPack, compile_pack
 from agent_assist.rules.model import Rule
-from agent_assist.rules.quality import scan
 from agent_assist.rules.registry import bundled_packs, resolve_pack
+
+if TYPE_CHECKING:
+    from agent_assist.rules.matcher import CompiledPack
+
+# The matcher (and its text tools, slow to import) loads only when a command
+# needs it, so the rest of the command line starts quickly.
 
 
 def register_actions(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +43,8 @@ def register_actions(actions: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def compiled(spec: str) -> CompiledPack:
+    from agent_assist.rules.matcher import compile_pack
+
     return compile_pack(load_pack(resolve_pack(spec)))
 
 
@@ -47,6 +53,8 @@ def _example_speaker(rule: Rule) -> str:
 
 
 def example_failures(pack: CompiledPack, rules: Iterable[Rule]) -> list[str]:
+    from agent_assist.rules.quality import scan
+
     failures = []
     for rule in rules:
         speaker = _example_speaker(rule)
@@ -64,6 +72,8 @@ def run_test(args: argparse.Namespace) -> int:
     specs = args.packs or list(bundled_packs())
     failed = 0
     for spec in specs:
+        from agent_assist.rules.matcher import compile_pack
+
         pack = load_pack(resolve_pack(spec))
         matcher = compile_pack(pack)
         failures = example_failures(matcher, pack.rules)
@@ -94,6 +104,8 @@ def run_scan(args: argparse.Namespace) -> int:
 
 
 def scan_lines(matcher: CompiledPack, lines: Iterable[str], out: TextIO, source: str = "-") -> int:
+    from agent_assist.rules.quality import scan
+
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
