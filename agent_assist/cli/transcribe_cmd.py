@@ -100,6 +100,10 @@ def _speakers(args: argparse.Namespace) -> tuple[str, ...]:
 def build_session(args: argparse.Namespace) -> CallSession:
     settings = recognizer_settings(args)
     speakers = _speakers(args)
+    if args.audio is not None:
+        from agent_assist.audio.wav import probe_wav
+
+        probe_wav(args.audio)  # a bad file is reported before the model takes seconds to load
     model = app.open_model(args.model, settings)
     if args.audio is not None:
         source = app.file_source(args.audio, speakers, model.sample_rate, args.realtime)
