@@ -8,7 +8,7 @@ what collectors get.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,9 +142,3 @@ def evaluate(matcher: Matcher, corpus: Iterable[Utterance], variant: str) -> Qua
         if report.errors and report.errors[-1]["id"] == utt.id:
             report.errors[-1]["text"] = text
     return report
-
-
-def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, object]]]:
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            yield number, json.loads(line)
