@@ -170,8 +170,7 @@ class RecognizerWorker:
         start_ms = frame.start_ms
         self._fed_samples += frame.samples
         if self._recognizer.AcceptWaveform(frame.pcm):
-            self._finish(self._recognizer.Result())
-            self._recycle_if_due()
+            self._endpoint()
             return
         partial = parse_partial(self._recognizer.PartialResult(), self._origin_ms)
         if partial.text == self._last_partial:
@@ -198,7 +197,12 @@ class RecognizerWorker:
             self._fed_samples += n
             samples -= n
             if self._recognizer.AcceptWaveform(b"\0" * (n * SAMPLE_WIDTH)):
-                self._finish(self._recognizer.Result())
+                self._endpoint()
+
+    def _endpoint(self) -> None:
+        """The recogniser found the end of an utterance: close it, maybe swap recognisers."""
+        self._finish(self._recognizer.Result())
+        self._recycle_if_due()
 
     def _recycle_if_due(self) -> None:
         if self._recycle_after_ms <= 0 or self.fed_ms - self._origin_ms < self._recycle_after_ms:
