@@ -11,15 +11,24 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent_assist import paths
 from agent_assist.asr.locate import resolve_model
 from agent_assist.asr.model import LoadedModel, RecognizerSettings, load_model
 from agent_assist.asr.worker import vosk_recognizer_factory
+from agent_assist.audio.frames import FrameSink
 from agent_assist.audio.source import AudioSource
 from agent_assist.call.session import Analyzer, CallSession
 from agent_assist.errors import AudioError
 from agent_assist.rules.registry import bundled_packs, resolve_pack
+
+if TYPE_CHECKING:
+    from agent_assist.settings import Settings
+    from agent_assist.store.database import Database
+    from agent_assist.store.recorder import CallRecorder
+    from agent_assist.store.recordings import CallAudioRecorder
+    from agent_assist.store.spool import SpoolingWriter
 
 DEFAULT_LANG = "zh-CN"
 
@@ -112,12 +121,72 @@ def call_session(
     settings: RecognizerSettings,
     level_interval_ms: int = 250,
     analyzers: Sequence[Analyzer] = (),
+    *,
+    call_id: str | None = None,
+    frame_taps: Sequence[FrameSink] = (),
 ) -> CallSession:
     return CallSession(
         source,
         vosk_recognizer_factory(model, settings),
         model_name=model.name,
+        call_id=call_id,
         level_interval_ms=level_interval_ms,
         analyzers=analyzers,
         recycle_after_ms=int(settings.recycle_after_s * 1000),
+        frame_taps=frame_taps,
     )
+
+
+def open_store(*, upgrade: bool = True) -> Database:
+    """The configured database (embedded SQLite unless settings name a server)."""
+    from agent_assist.settings import load_settings
+    from agent_assist.store.database import open_database
+    from agent_assist.store.engine import resolve_url
+
+    return open_database(resolve_url(load_settings().database_url), upgrade=upgrade)
+
+
+def mask_region(lang: str) -> str:
+    """The phone-number region for a model language: zh-CN → CN, en-US → US."""
+    return lang.rsplit("-", maxsplit=1)[-1].upper() if "-" in lang else lang.upper()
+
+
+def call_recorder(
+    db: Database, lang: str, *, username: str | None = None
+) -> tuple[CallRecorder, SpoolingWriter]:
+    """Persist a call's events as they happen, spooling while the database is away."""
+    from agent_assist.errors import StoreError
+    from agent_assist.privacy import mask_text
+    from agent_assist.store.call_log import CallOps, apply_op
+    from agent_assist.store.people_repo import PeopleRepository
+    from agent_assist.store.recorder import CallRecorder
+    from agent_assist.store.spool import SpoolingWriter
+
+    user = None
+    if username:
+        user = PeopleRepository(db).find(username)
+        if user is None:
+            raise StoreError(f"no active user named {username!r}; see `agent-assist db demo`")
+    region = mask_region(lang)
+    ops = CallOps(
+        lambda text: mask_text(text, region),
+        user_id=user.id if user else None,
+        team_id=user.team_id if user else None,
+    )
+    writer = SpoolingWriter(lambda op: apply_op(db, op), paths.data_dir() / "spool")
+    return CallRecorder(ops, writer), writer
+
+
+def keep_recording(
+    db: Database, call_id: str, audio: CallAudioRecorder, settings: Settings
+) -> None:
+    """Register a finished call's audio with its retention, and delete what has expired."""
+    from datetime import UTC, datetime
+
+    from agent_assist.store import recordings
+
+    files = audio.close()
+    now = datetime.now(UTC)
+    if files:
+        recordings.register(db, call_id, files, settings.recording_retention_days, now)
+    recordings.purge_expired(db, now)

@@ -20,3 +20,15 @@ class AudioError(UserError):
 
 class FetchError(UserError):
     """A model download failed or produced an archive we refuse to install."""
+
+
+class SettingsError(UserError):
+    """The settings file cannot be read."""
+
+
+class StoreError(UserError):
+    """The database cannot be opened, migrated or written."""
+
+
+class AccessDenied(UserError):
+    """The signed-in user's role does not allow this."""

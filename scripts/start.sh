@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Set up (if needed) and start Agent Assist: live transcription of the default
-# input device. The first start downloads the speech model for AGENT_ASSIST_LANG
-# (default zh-CN; en-US for English). Extra arguments go to 'agent-assist transcribe'.
+# Set up (if needed) and start Agent Assist on the embedded database with the
+# demo team loaded: live transcription of the default input device, recorded as
+# a demo collector's call. The first start downloads the speech model for
+# AGENT_ASSIST_LANG (default zh-CN; en-US for English). Extra arguments go to
+# 'agent-assist transcribe'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 lang=${AGENT_ASSIST_LANG:-zh-CN}
+.venv/bin/agent-assist db upgrade
+.venv/bin/agent-assist db demo    # loads once; later starts find it there
 if ! .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
     # Offline? The message says how to add a model by hand; another installed
     # model is still used below.
@@ -15,4 +19,6 @@ model=()
 if .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
     model=(--model "$lang")
 fi
-exec .venv/bin/agent-assist transcribe --format text "${model[@]}" "$@"
+user=zhang.wei
+[ "$lang" = en-US ] && user=maria.lopez
+exec .venv/bin/agent-assist transcribe --format text --as "$user" "${model[@]}" "$@"

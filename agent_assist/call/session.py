@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from agent_assist.asr.worker import RecognizerFactory, RecognizerWorker
-from agent_assist.audio.frames import Frame
+from agent_assist.audio.frames import Frame, FrameSink
 from agent_assist.audio.source import AudioSource
 from agent_assist.call.levels import LevelTracker
 from agent_assist.events import (
@@ -57,12 +57,14 @@ class CallSession:
         max_queued_frames: int = 600,
         analyzers: Sequence[Analyzer] = (),
         recycle_after_ms: int = 60_000,
+        frame_taps: Sequence[FrameSink] = (),
     ) -> None:
         self.call_id = call_id or uuid.uuid4().hex
         self.source = source
         self.model_name = model_name
         self._events: queue.Queue[Event] = queue.Queue()
         self._analyzers = tuple(analyzers)
+        self._taps = tuple(frame_taps)  # e.g. call recording, when a bank turns it on
         self._levels = LevelTracker(level_interval_ms)
         self._workers: dict[Speaker, RecognizerWorker] = {
             speaker: RecognizerWorker(
@@ -146,6 +148,8 @@ class CallSession:
     # --- called on source threads ------------------------------------------
 
     def _on_frame(self, frame: Frame) -> None:
+        for tap in self._taps:
+            tap(frame)
         level = self._levels.update(frame)
         if level is not None:
             self._emit(level)

@@ -17,14 +17,30 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from agent_assist import __version__
-from agent_assist.cli import bench_cmd, devices_cmd, models_cmd, rules_cmd, transcribe_cmd
+from agent_assist.cli import (
+    bench_cmd,
+    db_cmd,
+    devices_cmd,
+    import_cmd,
+    models_cmd,
+    rules_cmd,
+    transcribe_cmd,
+)
 from agent_assist.errors import UserError
 from agent_assist.paths import log_dir
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 70
 
-_COMMAND_MODULES = (transcribe_cmd, devices_cmd, models_cmd, bench_cmd, rules_cmd)
+_COMMAND_MODULES = (
+    transcribe_cmd,
+    devices_cmd,
+    models_cmd,
+    bench_cmd,
+    rules_cmd,
+    db_cmd,
+    import_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,11 +7,14 @@ import json
 import signal
 import sys
 import threading
+import uuid
 import wave
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from agent_assist import app
+from agent_assist import app, paths
 from agent_assist.asr.model import DecoderSettings, RecognizerSettings
 from agent_assist.call.session import CallSession
 from agent_assist.cli.event_text import text_line
@@ -19,11 +22,15 @@ from agent_assist.errors import UserError
 from agent_assist.events import (
     AudioLevel,
     CallEnded,
+    Event,
     Partial,
     to_dict,
 )
+from agent_assist.settings import load_settings
+from agent_assist.store.recordings import CallAudioRecorder
 
 _TONE_LEVEL_MS = 250
+_SPOOL_FLUSH_S = 10.0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,6 +64,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="PACK|none",
         help="rule pack for live flags (default: the model language's bundled pack, if any)",
     )
+    p.add_argument(
+        "--as", dest="user", metavar="USERNAME", help="record the call as this collector's"
+    )
+    p.add_argument("--no-store", action="store_true", help="do not keep the transcript and flags")
     p.add_argument("--no-partials", action="store_true", help="omit partial results")
     p.add_argument(
         "--levels-ms", type=int, default=0, metavar="MS", help="print audio levels every MS ms"
@@ -97,7 +108,14 @@ def _speakers(args: argparse.Namespace) -> tuple[str, ...]:
     return ("agent",)
 
 
-def build_session(args: argparse.Namespace) -> CallSession:
+@dataclass
+class _Call:
+    session: CallSession
+    lang: str
+    audio: CallAudioRecorder | None  # the call's audio, when recording is turned on
+
+
+def build_session(args: argparse.Namespace, record_audio: bool = False) -> _Call:
     settings = recognizer_settings(args)
     speakers = _speakers(args)
     if args.audio is not None:
@@ -118,11 +136,49 @@ def build_session(args: argparse.Namespace) -> CallSession:
     analyzers = app.live_analyzers(pack) if pack and pack != "none" else []
     # Tone cues need levels even when they are not printed.
     interval = args.levels_ms or (_TONE_LEVEL_MS if analyzers else 0)
-    return app.call_session(source, model, settings, interval, analyzers)
+    call_id = uuid.uuid4().hex
+    audio = CallAudioRecorder(paths.data_dir() / "recordings", call_id) if record_audio else None
+    session = app.call_session(
+        source,
+        model,
+        settings,
+        interval,
+        analyzers,
+        call_id=call_id,
+        frame_taps=[audio] if audio else [],
+    )
+    return _Call(session, model.lang or app.DEFAULT_LANG, audio)
 
 
 def run(args: argparse.Namespace) -> int:
-    session = build_session(args)
+    settings = load_settings()
+    # The database opens first: a wrong setting is reported before the model loads.
+    db = None if args.no_store else app.open_store()
+    try:
+        call = build_session(args, record_audio=db is not None and settings.record_audio)
+        if db is None:
+            return _run_session(args, call.session, None)
+        recorder, writer = app.call_recorder(db, call.lang, username=args.user)
+        try:
+            return _run_session(args, call.session, recorder.record)
+        finally:
+            if call.audio is not None:
+                app.keep_recording(db, call.session.call_id, call.audio, settings)
+            if not writer.flush(timeout=_SPOOL_FLUSH_S):
+                print(
+                    f"agent-assist: the database is unreachable; {writer.pending} writes wait "
+                    "in the spool and are sent when it is back (next start)",
+                    file=sys.stderr,
+                )
+            writer.close()
+    finally:
+        if db is not None:
+            db.close()
+
+
+def _run_session(
+    args: argparse.Namespace, session: CallSession, record: Callable[[Event], None] | None
+) -> int:
     out = sys.stdout
     timer: threading.Timer | None = None
     if args.audio is None and args.duration:
@@ -136,10 +192,10 @@ def run(args: argparse.Namespace) -> int:
         timer.start()
     ended: CallEnded | None = None
     try:
-        ended = _print_events(session, out, args.format, not args.no_partials, bool(args.levels_ms))
+        ended = _print_events(session, out, args, record)
     except KeyboardInterrupt:
         session.stop()
-        ended = _print_events(session, out, args.format, not args.no_partials, bool(args.levels_ms))
+        ended = _print_events(session, out, args, record)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if timer is not None:
@@ -148,14 +204,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_events(
-    session: CallSession, out: TextIO, fmt: str, partials: bool, levels: bool
+    session: CallSession,
+    out: TextIO,
+    args: argparse.Namespace,
+    record: Callable[[Event], None] | None,
 ) -> CallEnded | None:
     for event in session.events():
-        if isinstance(event, Partial) and not partials:
+        if record is not None:
+            record(event)  # stored before it is shown: what the user saw is kept
+        if isinstance(event, Partial) and args.no_partials:
             continue
-        if isinstance(event, AudioLevel) and not levels:
+        if isinstance(event, AudioLevel) and not args.levels_ms:
             continue
-        if fmt == "jsonl":
+        if args.format == "jsonl":
             out.write(json.dumps(to_dict(event), ensure_ascii=False) + "\n")
         else:
             line = text_line(event)

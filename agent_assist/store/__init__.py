@@ -1,0 +1,1 @@
+"""Persistence: SQLite by default, PostgreSQL for a team (SQLAlchemy 2 + Alembic)."""
