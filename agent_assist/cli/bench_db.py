@@ -39,7 +39,13 @@ def register(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     p.add_argument("--flags", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=400, help="review-queue queries per backend")
     p.add_argument("--writers", type=int, default=50, help="concurrent desktops (PostgreSQL)")
-    p.add_argument("--ops", type=int, default=40, help="writes per desktop")
+    p.add_argument("--ops", type=int, default=30, help="writes per desktop")
+    p.add_argument(
+        "--interval-s",
+        type=float,
+        default=1.0,
+        help="seconds between a desktop's writes (a live call writes one every 2-3 s)",
+    )
     p.add_argument(
         "--backend", choices=("both", "sqlite", "postgresql"), default="both", help="default: both"
     )
@@ -94,7 +100,9 @@ def _measure(url: str, args: argparse.Namespace, writers: bool) -> dict[str, Any
     if writers:
         result["writers"] = args.writers
         result["commit"] = asdict(
-            bench.concurrent_writers(url, writers=args.writers, ops_each=args.ops)
+            bench.concurrent_writers(
+                url, writers=args.writers, ops_each=args.ops, interval_s=args.interval_s
+            )
         )
     return result
 

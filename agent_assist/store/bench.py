@@ -60,7 +60,7 @@ def _filter(rng: random.Random, i: int) -> QueueFilter:
 
 
 def concurrent_writers(
-    url: str, *, writers: int, ops_each: int, interval_s: float = 0.25
+    url: str, *, writers: int, ops_each: int, interval_s: float = 1.0
 ) -> Latency:
     """``writers`` desktops (one process and one connection each) recording calls at once.
 
