@@ -12,6 +12,9 @@ import pytest
 from agent_assist.asr.model import DecoderSettings, LoadedModel, load_model
 from agent_assist.audio import synth
 
+# `db`, `db_url`, `pg_database_url`: SQLite and a real PostgreSQL server.
+pytest_plugins = ["tests.support.db_fixtures"]
+
 
 def require_real(available: bool, reason: str) -> None:
     """Skip when a real component is missing, or fail when the run demands it."""

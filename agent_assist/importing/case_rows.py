@@ -10,6 +10,7 @@ phones are masked here, so raw numbers never reach the store.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -127,6 +128,7 @@ class RowChecker:
             if first != line:
                 c.fail(f'{self.columns.label("case_ref")} "{case_ref}" is already on line {first}')
         phones = c.parse("phone", v.parse_phones, personal="phone") or ()
+        debtor = self._zone_from_phones(c, debtor, phones)
         case = self._case(c)
         if len(self.errors) == before:
             self._good.append(_Row(line, case_ref, debtor_ref, debtor, phones, case))
@@ -149,12 +151,20 @@ class RowChecker:
         zone = c.parse("time_zone", v.parse_time_zone)
         if zone is None and not c.columns.cell(c.cells, "time_zone"):
             zone = v.default_time_zone(region, language)
-            if zone is None:
-                c.fail(
-                    f"{c.columns.label('time_zone')} is needed for {language} debtors "
-                    "(there is no default; e.g. America/New_York)"
-                )
         return _Debtor(name, national_id, region, segment, language, zone or "")
+
+    def _zone_from_phones(self, c: _Cells, debtor: _Debtor, phones: tuple[str, ...]) -> _Debtor:
+        """Last resort for the debtor's local time: the area of their phone number."""
+        if debtor.time_zone or c.columns.cell(c.cells, "time_zone"):
+            return debtor
+        zone = v.zone_from_phones(phones, debtor.language)
+        if zone is None:
+            c.fail(
+                f"{c.columns.label('time_zone')} is needed for {debtor.language} debtors "
+                "whose phone area does not tell it (there is no default; e.g. America/New_York)"
+            )
+            return debtor
+        return dataclasses.replace(debtor, time_zone=zone)
 
     def _same_debtor(self, c: _Cells, debtor_ref: str, debtor: _Debtor) -> None:
         first_line, first = self._debtors.setdefault(debtor_ref, (c.line, debtor))

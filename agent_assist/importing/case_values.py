@@ -14,6 +14,8 @@ import zoneinfo
 from decimal import Decimal
 from functools import cache
 
+import phonenumbers
+from phonenumbers import timezone
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
@@ -181,6 +183,20 @@ def default_time_zone(region: str | None, language: str) -> str | None:
         if key in _REGION_ZONES:
             return _REGION_ZONES[key]
     return _LANGUAGE_ZONES.get(language)
+
+
+def zone_from_phones(phones: tuple[str, ...], language: str) -> str | None:
+    """The time zone of the phones' area, when every phone points at one single zone."""
+    region = "US" if language == "en-US" else "CN"
+    zones: set[str] = set()
+    for phone in phones:
+        try:
+            number = phonenumbers.parse(phone, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            zones.update(z for z in timezone.time_zones_for_number(number) if z != "Etc/Unknown")
+    return zones.pop() if len(zones) == 1 else None
 
 
 # ---- personal numbers ----------------------------------------------------------------

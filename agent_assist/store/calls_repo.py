@@ -121,14 +121,18 @@ class CallRepository:
             "reviews": [_plain(r) for r in detail.reviews],
         }
 
-    def wrap_up(self, actor: Actor, call_id: str, outcome: str, notes: str) -> None:
-        """The collector's outcome and notes after the call."""
+    def wrap_up(
+        self, actor: Actor, call_id: str, outcome: str, notes: str, *, case_id: int | None = None
+    ) -> None:
+        """The collector's outcome and notes after the call (and the case it was about)."""
         with self._db.session() as session:
             call = _call_for_update(session, call_id)
             if actor.user_id != call.user_id:
                 raise AccessDenied("only the collector who made the call writes its wrap-up")
             call.outcome = outcome
             call.wrap_up = self._mask(notes)
+            if case_id is not None:
+                call.case_id = case_id
 
     def review(self, actor: Actor, call_id: str, *, summary: str, score: int | None = None) -> int:
         """A team lead's review; the call leaves the pending queue."""

@@ -173,6 +173,28 @@ class CaseRepository:
             promise.status = status
             promise.resolved_at = datetime.now(UTC)
 
+    def due_promises(self, actor: Actor, on: date) -> list[PromiseRecord]:
+        """Pending promises due on or before ``on`` on the cases ``actor`` works.
+
+        The worklist shows them: due today means a reminder; past due means
+        the collector confirms it kept or broken.
+        """
+        query = (
+            select(Promise)
+            .join(Case, Case.id == Promise.case_id)
+            .where(Promise.status == "pending", Promise.due_date <= on)
+            .order_by(Promise.due_date, Promise.id)
+        )
+        if actor.role == "collector":
+            query = query.where(Case.assigned_user_id == actor.user_id)
+        elif actor.role == "team_lead":
+            team = select(User.id).where(User.team_id == actor.team_id)
+            query = query.where(Case.assigned_user_id.in_(team))
+        elif actor.role != "admin":
+            raise AccessDenied(f"a {actor.role} has no worklist")
+        with self._db.session() as session:
+            return [_promise(p) for p in session.scalars(query)]
+
     def promises(self, actor: Actor, case_id: int) -> list[PromiseRecord]:
         with self._db.session() as session:
             _require_case_access(session, actor, _get_case(session, case_id))

@@ -1,4 +1,4 @@
-"""Import tests: the store fixtures (SQLite and PostgreSQL), sample files, made-up IDs."""
+"""Import tests: sample files, made-up IDs, the users the samples assign cases to."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from stdnum.cn import ric
 
 from agent_assist.store.database import Database
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
-from tests.core.store.conftest import db, db_url, pg_database_url
-
-__all__ = ["db", "db_url", "pg_database_url"]
 
 SAMPLES = Path(__file__).parents[2] / "data" / "imports"
 

@@ -110,7 +110,8 @@ def test_optional_columns_are_checked_when_present() -> None:
         header=",".join([HEADER, *OPTIONAL]),
     )
     assert errors == [
-        "3: time_zone is needed for en-US debtors (there is no default; e.g. America/New_York)",
+        "3: time_zone is needed for en-US debtors whose phone area does not tell it "
+        "(there is no default; e.g. America/New_York)",
         '4: time_zone "Asia/Nowhere" is not a time zone; use an IANA name such as Asia/Shanghai',
         '5: stage "M3+" is not a stage (M0, M1 … M5, M6+)',
         '6: status "frozen" is not a status (active, disputed, cease_requested, '
@@ -161,3 +162,13 @@ def test_every_problem_of_a_row_is_reported() -> None:
         '2: principal "x" is not an amount',
         '2: days_past_due "-1" is negative; days past due are 0 or more',
     ]
+
+
+def test_a_us_debtor_without_a_zone_takes_the_zone_of_the_phone_area() -> None:
+    (case,), errors = check(
+        more(good(phone="(415) 555-2671"), language="en-US", currency="USD"),
+        header=",".join([HEADER, *OPTIONAL]),
+    )
+    assert errors == []
+    assert case.time_zone == "America/Los_Angeles"
+    assert case.phones == ("(***) ***-2671",)

@@ -1,4 +1,4 @@
-"""Every store test runs on SQLite and on a real PostgreSQL server."""
+"""Database fixtures for every test folder: `db` runs a test on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 

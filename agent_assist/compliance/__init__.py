@@ -1,0 +1,1 @@
+"""The compliance guard: who may be called when, in what order, and what a call changes."""
