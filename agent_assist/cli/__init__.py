@@ -19,10 +19,13 @@ from datetime import datetime
 from agent_assist import __version__
 from agent_assist.cli import (
     bench_cmd,
+    cases_cmd,
     db_cmd,
     devices_cmd,
     import_cmd,
+    messages_cmd,
     models_cmd,
+    risk_cmd,
     rules_cmd,
     transcribe_cmd,
 )
@@ -36,10 +39,13 @@ _COMMAND_MODULES = (
     transcribe_cmd,
     devices_cmd,
     models_cmd,
-    bench_cmd,
-    rules_cmd,
     db_cmd,
     import_cmd,
+    cases_cmd,
+    risk_cmd,
+    messages_cmd,
+    rules_cmd,
+    bench_cmd,
 )
 
 

@@ -203,7 +203,7 @@ class _Loader:
                 principal=principal,
                 overdue_amount=overdue.quantize(Decimal("0.01")),
                 days_past_due=dpd,
-                stage="M6+" if bucket == 6 else f"M{bucket + 1}",
+                stage="M6+" if bucket >= 5 else f"M{bucket + 1}",  # the import's stages: M0…M5, M6+
                 status=status,
                 assigned_username=None if status == "closed" else rng.choice(collectors),
             )
