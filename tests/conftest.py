@@ -29,9 +29,8 @@ def require_real(available: bool, reason: str) -> None:
 def _private_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # No test reads or writes the user's own data folder.
-    if "AGENT_ASSIST_DATA_DIR" not in os.environ:
-        monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    # No test reads or writes the user's own data folder, or another test's.
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path_factory.mktemp("data")))
 
 
 @pytest.fixture(scope="session")
