@@ -126,6 +126,7 @@ def run_queue(args: argparse.Namespace) -> int:
             hours=library.sms_hours,
             time_zone=case.debtor.time_zone or library.time_zone,
             blocked_statuses=library.blocked(),
+            last_call_outcome=_last_call_outcome(db, actor, case.id),
         )
         if not verdict.allowed:
             lines = "".join(f"\n  {r.code}: {r.message}" for r in verdict.reasons)
@@ -265,3 +266,10 @@ def _print_json(record: OutboxRecord) -> None:
         "text": record.text,
     }
     print(json.dumps(data, ensure_ascii=False))
+
+
+def _last_call_outcome(db: Database, actor: Actor, case_id: int) -> str | None:
+    from agent_assist.store.contacts_repo import ContactRepository
+
+    calls = ContactRepository(db).call_history(actor, case_id, datetime.min.replace(tzinfo=UTC))
+    return calls[-1].outcome if calls else None

@@ -69,6 +69,10 @@ def sending_reasons(
     return reasons, local
 
 
+# Call outcomes saying the number on file is not the debtor's.
+WRONG_PARTY_OUTCOMES = frozenset({"wrong_number", "third_party"})
+
+
 def check_message(
     case: CaseRecord,
     template: MessageTemplate,
@@ -80,6 +84,7 @@ def check_message(
     hours: tuple[time, time],
     time_zone: str,
     blocked_statuses: Mapping[str, str],
+    last_call_outcome: str | None = None,
 ) -> MessageVerdict:
     """Every reason the rendered ``text`` of ``template`` may not be queued for ``case``.
 
@@ -91,6 +96,15 @@ def check_message(
     reasons, local = sending_reasons(
         case.status, when=when, hours=hours, time_zone=time_zone, blocked_statuses=blocked_statuses
     )
+    if last_call_outcome in WRONG_PARTY_OUTCOMES:
+        reasons.append(
+            Reason(
+                "wrong_party",
+                f"the last call on this case reached someone else ({last_call_outcome}); "
+                "a text to that number would tell a third party about the debt: "
+                "confirm the debtor's number first",
+            )
+        )
     reads = case.debtor.language
     if _primary(reads) != _primary(template.language):
         message = f"template {template.id} is {template.language}; the debtor reads {reads}"

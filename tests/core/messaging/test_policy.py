@@ -37,6 +37,7 @@ def verdict(
     *,
     text: str | None = None,
     when: datetime = MORNING_IN_CHINA,
+    last_call_outcome: str | None = None,
 ) -> MessageVerdict:
     bank = ZH_BANK if library.language == "zh-CN" else EN_BANK
     if text is None:
@@ -53,6 +54,7 @@ def verdict(
         hours=library.sms_hours,
         time_zone=case.debtor.time_zone,
         blocked_statuses=library.blocked(),
+        last_call_outcome=last_call_outcome,
     )
 
 
@@ -104,6 +106,8 @@ REFUSALS = [
         "agent.threat (zh.agent.threat.violence)",
     ),
     (ZH_CASE, {"text": "王芳你好，请还款，不然就去你单位找你领导"}, "flagged_text", "agent."),
+    (ZH_CASE, {"last_call_outcome": "wrong_number"}, "wrong_party", "third party"),
+    (ZH_CASE, {"last_call_outcome": "third_party"}, "wrong_party", "confirm the debtor's number"),
 ]
 
 
