@@ -19,6 +19,7 @@ from datetime import datetime
 from agent_assist import __version__
 from agent_assist.cli import (
     bench_cmd,
+    calls_cmd,
     cases_cmd,
     db_cmd,
     devices_cmd,
@@ -42,6 +43,7 @@ _COMMAND_MODULES = (
     models_cmd,
     db_cmd,
     import_cmd,
+    calls_cmd,
     cases_cmd,
     promises_cmd,
     risk_cmd,
