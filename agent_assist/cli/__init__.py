@@ -30,6 +30,7 @@ from agent_assist.cli import (
     risk_cmd,
     rules_cmd,
     transcribe_cmd,
+    worklist_cmd,
 )
 from agent_assist.errors import UserError
 from agent_assist.paths import log_dir
@@ -41,6 +42,7 @@ _COMMAND_MODULES = (
     transcribe_cmd,
     devices_cmd,
     models_cmd,
+    worklist_cmd,
     db_cmd,
     import_cmd,
     calls_cmd,

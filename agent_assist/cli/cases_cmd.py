@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from agent_assist import app
-from agent_assist.compliance.calendar import HolidayCalendar, calendar_for
-from agent_assist.compliance.check import CaseFacts, Verdict, check, lookback
-from agent_assist.compliance.local_time import debtor_zones
-from agent_assist.compliance.policy import ContactPolicy, load_policy
+from agent_assist.compliance.check import Verdict
+from agent_assist.compliance.guard import ContactGuard
 from agent_assist.errors import UserError
-from agent_assist.rules.registry import resolve_pack
 from agent_assist.store.contacts_repo import ContactFacts, ContactRepository
 from agent_assist.store.database import Database
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
@@ -57,7 +53,7 @@ def run_check(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.username) if args.username else SYSTEM
-        guard = _Guard(ContactRepository(db))
+        guard = ContactGuard(ContactRepository(db))
         cases = (
             [guard.facts(actor, spec) for spec in args.cases]
             if args.cases
@@ -79,7 +75,7 @@ def run_override(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.username)
-        guard = _Guard(ContactRepository(db))
+        guard = ContactGuard(ContactRepository(db))
         facts = guard.facts(actor, args.case)
         verdict = guard.verdict(actor, facts, when)
         if verdict.allowed:
@@ -92,31 +88,6 @@ def run_override(args: argparse.Namespace) -> int:
     codes = ", ".join(reason.code for reason in verdict.reasons)
     print(f"override recorded for case {facts.case_ref} ({codes})")
     return 0
-
-
-@dataclass
-class _Guard:
-    """The check for stored cases; one policy and calendar per pack."""
-
-    repo: ContactRepository
-    _packs: dict[str, tuple[ContactPolicy, HolidayCalendar]] = field(default_factory=dict)
-
-    def facts(self, actor: Actor, spec: str) -> ContactFacts:
-        if spec.isdigit():
-            return self.repo.facts(actor, int(spec))
-        return self.repo.facts_by_ref(actor, spec)
-
-    def verdict(self, actor: Actor, facts: ContactFacts, when: datetime) -> Verdict:
-        policy, calendar = self._pack(facts.language)
-        zones = debtor_zones(policy, facts.time_zone, facts.region)
-        history = self.repo.call_history(actor, facts.case_id, when - lookback(policy))
-        return check(policy, calendar, CaseFacts(facts.status, zones), history, when)
-
-    def _pack(self, language: str) -> tuple[ContactPolicy, HolidayCalendar]:
-        if language not in self._packs:
-            policy = load_policy(resolve_pack(language))
-            self._packs[language] = (policy, calendar_for(policy))
-        return self._packs[language]
 
 
 def _line(facts: ContactFacts, verdict: Verdict) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""The pre-dial check for stored cases: one contact policy and calendar per pack."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from agent_assist.compliance.calendar import HolidayCalendar, calendar_for
+from agent_assist.compliance.check import CaseFacts, Verdict, check, lookback
+from agent_assist.compliance.local_time import debtor_zones
+from agent_assist.compliance.policy import ContactPolicy, load_policy
+from agent_assist.rules.registry import resolve_pack
+from agent_assist.store.contacts_repo import ContactFacts, ContactRepository
+from agent_assist.store.records import Actor
+
+
+class ContactGuard:
+    def __init__(self, repo: ContactRepository) -> None:
+        self.repo = repo
+        self._packs: dict[str, tuple[ContactPolicy, HolidayCalendar]] = {}
+
+    def facts(self, actor: Actor, spec: str) -> ContactFacts:
+        """A case by id (digits) or by the bank's reference."""
+        if spec.isdigit():
+            return self.repo.facts(actor, int(spec))
+        return self.repo.facts_by_ref(actor, spec)
+
+    def verdict(self, actor: Actor, facts: ContactFacts, when: datetime) -> Verdict:
+        policy, calendar = self._pack(facts.language)
+        zones = debtor_zones(policy, facts.time_zone, facts.region)
+        history = self.repo.call_history(actor, facts.case_id, when - lookback(policy))
+        return check(policy, calendar, CaseFacts(facts.status, zones), history, when)
+
+    def _pack(self, language: str) -> tuple[ContactPolicy, HolidayCalendar]:
+        if language not in self._packs:
+            policy = load_policy(resolve_pack(language))
+            self._packs[language] = (policy, calendar_for(policy))
+        return self._packs[language]
