@@ -24,6 +24,7 @@ from agent_assist.errors import AudioError
 from agent_assist.rules.registry import bundled_packs, resolve_pack
 
 if TYPE_CHECKING:
+    from agent_assist.call.demo import ScriptedCallSource
     from agent_assist.settings import Settings
     from agent_assist.store.database import Database
     from agent_assist.store.recorder import CallRecorder
@@ -134,6 +135,28 @@ def call_session(
         analyzers=analyzers,
         recycle_after_ms=int(settings.recycle_after_s * 1000),
         frame_taps=frame_taps,
+    )
+
+
+def demo_session(
+    source: ScriptedCallSource,
+    level_interval_ms: int = 250,
+    analyzers: Sequence[Analyzer] = (),
+    *,
+    call_id: str | None = None,
+) -> CallSession:
+    """A call replaying a scripted dialogue: no speech model, no microphone."""
+    from agent_assist.call.demo import MODEL_NAME, scripted_recognizer_factory
+
+    return CallSession(
+        source,
+        scripted_recognizer_factory(source.script),
+        model_name=MODEL_NAME,
+        call_id=call_id,
+        level_interval_ms=level_interval_ms,
+        analyzers=analyzers,
+        # A fresh recogniser's clock would restart; the script's turns are found by call time.
+        recycle_after_ms=0,
     )
 
 

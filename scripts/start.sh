@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Set up (if needed) and start Agent Assist on the embedded database with the
-# demo team loaded: live transcription of the default input device, recorded as
-# a demo collector's call. The first start downloads the speech model for
-# AGENT_ASSIST_LANG (default zh-CN; en-US for English). Extra arguments go to
-# 'agent-assist transcribe'.
+# demo team loaded: the desktop window as a demo collector (or, without a
+# display, live transcription of the default input device in the terminal).
+# The first start downloads the speech model for AGENT_ASSIST_LANG (default
+# zh-CN; en-US for English). Extra arguments go to the desktop (or to
+# 'agent-assist transcribe').
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,6 +20,11 @@ model=()
 if .venv/bin/agent-assist models path "$lang" >/dev/null 2>&1; then
     model=(--model "$lang")
 fi
-user=zhang.wei
-[ "$lang" = en-US ] && user=maria.lopez
+user=zhang.wei ui_lang=zh
+[ "$lang" = en-US ] && user=maria.lopez ui_lang=en
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then
+    # The desktop: the demo collector's worklist; "Demo call" plays a scripted call.
+    exec .venv/bin/agent-assist-desktop --as "$user" --lang "$ui_lang" "$@"
+fi
+echo "No display found: starting live transcription in this terminal instead." >&2
 exec .venv/bin/agent-assist transcribe --format text --as "$user" "${model[@]}" "$@"

@@ -22,6 +22,7 @@ from agent_assist.cli import (
     calls_cmd,
     cases_cmd,
     db_cmd,
+    demo_cmd,
     devices_cmd,
     import_cmd,
     messages_cmd,
@@ -40,6 +41,7 @@ EXIT_INTERNAL_ERROR = 70
 
 _COMMAND_MODULES = (
     transcribe_cmd,
+    demo_cmd,
     devices_cmd,
     models_cmd,
     worklist_cmd,

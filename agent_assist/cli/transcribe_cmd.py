@@ -109,13 +109,13 @@ def _speakers(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 @dataclass
-class _Call:
+class PreparedCall:
     session: CallSession
     lang: str
     audio: CallAudioRecorder | None  # the call's audio, when recording is turned on
 
 
-def build_session(args: argparse.Namespace, record_audio: bool = False) -> _Call:
+def build_session(args: argparse.Namespace, record_audio: bool = False) -> PreparedCall:
     settings = recognizer_settings(args)
     speakers = _speakers(args)
     if args.audio is not None:
@@ -147,15 +147,22 @@ def build_session(args: argparse.Namespace, record_audio: bool = False) -> _Call
         call_id=call_id,
         frame_taps=[audio] if audio else [],
     )
-    return _Call(session, model.lang or app.DEFAULT_LANG, audio)
+    return PreparedCall(session, model.lang or app.DEFAULT_LANG, audio)
 
 
 def run(args: argparse.Namespace) -> int:
+    return run_call(args, build_session)
+
+
+def run_call(
+    args: argparse.Namespace, build: Callable[[argparse.Namespace, bool], PreparedCall]
+) -> int:
+    """Run the call ``build`` prepares: print its events and (unless ``--no-store``) keep them."""
     settings = load_settings()
     # The database opens first: a wrong setting is reported before the model loads.
     db = None if args.no_store else app.open_store()
     try:
-        call = build_session(args, record_audio=db is not None and settings.record_audio)
+        call = build(args, db is not None and settings.record_audio)
         if db is None:
             return _run_session(args, call.session, None)
         recorder, writer = app.call_recorder(db, call.lang, username=args.user)

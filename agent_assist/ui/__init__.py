@@ -1,0 +1,1 @@
+"""The desktop (PySide6): views hold layout, controllers hold behaviour; no domain logic here."""

@@ -1,0 +1,1 @@
+"""Behaviour: what happens when the collector acts or the call speaks."""

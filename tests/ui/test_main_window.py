@@ -1,0 +1,140 @@
+"""The collector's window: worklist from the store, a call followed live (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from agent_assist.call.demo import MODEL_NAME
+from agent_assist.errors import UserError
+from agent_assist.events import CallEnded, Event, Final, Flag, Partial
+from agent_assist.store.database import open_database
+from agent_assist.store.demo import load_demo
+from agent_assist.store.tables import Call
+from agent_assist.ui import run
+from agent_assist.ui.transcript_model import TranscriptModel
+from agent_assist.ui.views.main_window import MainWindow
+
+
+def partial(text: str, utterance: int = 0) -> Partial:
+    return Partial(speaker="agent", utterance=utterance, text=text, start_ms=0, t_ms=100)
+
+
+def final(text: str, utterance: int = 0) -> Final:
+    return Final(speaker="agent", utterance=utterance, text=text, start_ms=0, end_ms=900, t_ms=1000)
+
+
+def threat(state: str = "confirmed") -> Flag:
+    return Flag(
+        flag_id="f1",
+        state=state,  # type: ignore[arg-type]
+        rule_id="zh.agent.threat.visit_workplace",
+        category="agent.threat",
+        severity="critical",
+        speaker="agent",
+        utterance=0,
+        text="我明天去你单位闹",
+        start=1,
+        end=6,
+        kind="exact",
+        score=1.0,
+        explanation="威胁到单位闹事属于暴力催收",
+        reply="zh.reply.rephrase_respectfully",
+        t_ms=1000,
+    )
+
+
+def test_partials_grow_one_row_and_flags_mark_it(qtbot: QtBot) -> None:
+    model = TranscriptModel()
+    for event in (
+        partial("我明天"),
+        partial("我明天去你单位"),
+        final("我明天去你单位闹"),
+        threat(),
+    ):
+        model.on_event(event)
+    assert model.rowCount() == 1
+    row = model.utterance(0)
+    assert (row.text, row.final, [f.flag_id for f in row.flags]) == (
+        "我明天去你单位闹",
+        True,
+        ["f1"],
+    )
+    assert "威胁" in model.data(model.index(0), 3)  # the tooltip explains the flag
+    model.on_event(threat("retracted"))
+    assert model.utterance(0).flags == ()
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'demo.db'}"
+    db = open_database(url)
+    load_demo(db)
+    db.close()
+    return url
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[MainWindow]:
+    monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
+    shown = run.build("zhang.wei")
+    qtbot.addWidget(shown)
+    return shown
+
+
+@pytest.mark.slow
+def test_the_worklist_comes_from_the_store(window: MainWindow) -> None:
+    model = window.worklist.model()
+    assert model.rowCount() > 10
+    assert model.data(model.index(0, 0)).startswith("DEMO-CN-")
+
+
+@pytest.mark.slow
+def test_a_call_is_followed_and_a_crossed_line_raises_the_banner(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    controller = window.findChild(run.MainController)
+    assert controller is not None
+    events: list[Event] = [partial("我明天"), final("我明天去你单位闹"), threat()]
+    events.append(CallEnded(reason="completed", t_ms=2000))
+    stored: list[Event] = []
+    controller.follow(iter(events), stored.append)
+    qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=5000)
+    assert window.transcript.model().rowCount() == 1
+    assert not window.banner.isHidden()
+    assert "agent.threat" in window.banner.text()
+    assert window.alerts.count() == 1
+    assert stored == events  # kept before shown
+
+
+def test_an_unknown_user_is_a_clear_message(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
+    with pytest.raises(UserError, match="agent-assist db demo"):
+        run.build("nobody")
+
+
+@pytest.mark.slow
+def test_a_demo_call_plays_through_the_real_session_and_is_stored(
+    qtbot: QtBot, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
+    shown = run.build("zhang.wei", demo_speed=40)
+    qtbot.addWidget(shown)
+    assert shown.demo_action.isEnabled()
+    shown.demo_action.trigger()
+    assert shown.stop_action.isEnabled()
+    qtbot.waitUntil(shown.demo_action.isEnabled, timeout=30_000)
+    assert shown.transcript.model().rowCount() >= 4
+    assert not shown.banner.isHidden()  # the dialogue's collector threatens a workplace visit
+    assert shown.alerts.count() >= 1
+    db = open_database(demo_url)
+    try:
+        with db.session() as session:
+            stored = session.scalars(select(Call).where(Call.model == MODEL_NAME)).all()
+        assert stored
+        assert stored[-1].flag_count >= 1
+    finally:
+        db.close()
