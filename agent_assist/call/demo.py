@@ -46,11 +46,11 @@ from agent_assist.store.demo import (
     LANGS,
     DemoCase,
     Staff,
-    _placeholders,
-    _promise_amount,
-    _setup,
-    _staff,
-    _yaml,
+    demo_placeholders,
+    demo_promise_amount,
+    demo_setup,
+    demo_staff,
+    demo_yaml,
 )
 
 AGENT: Speaker = "agent"
@@ -150,17 +150,19 @@ def load_dialogues(today: date) -> dict[str, DemoDialogue]:
     """Every demo dialogue by id, filled in; promised dates count from ``today``."""
     dialogues: dict[str, DemoDialogue] = {}
     for lang in LANGS:
-        collector = next(s for s in _staff().values() if (s.team, s.role) == (lang, "collector"))
-        for script in _yaml("dialogues.yaml")[lang]:
+        collector = next(
+            s for s in demo_staff().values() if (s.team, s.role) == (lang, "collector")
+        )
+        for script in demo_yaml("dialogues.yaml")[lang]:
             dialogues[script["id"]] = _dialogue(lang, collector, script, today)
     return dialogues
 
 
 def _dialogue(lang: str, collector: Staff, script: dict[str, Any], today: date) -> DemoDialogue:
-    setup, case = _setup(lang), _CASES[lang]
+    setup, case = demo_setup(lang), _CASES[lang]
     promise = script.get("promise") or {"days": 0, "share": 0}
-    amount = _promise_amount(case, Decimal(str(promise["share"])))
-    values = _placeholders(case, collector, amount, today + timedelta(days=promise["days"]))
+    amount = demo_promise_amount(case, Decimal(str(promise["share"])))
+    values = demo_placeholders(case, collector, amount, today + timedelta(days=promise["days"]))
     values["dpd"] = str(case.item.days_past_due)
     turns = []
     for turn in script["turns"]:

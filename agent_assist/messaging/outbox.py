@@ -21,7 +21,7 @@ from agent_assist.errors import StoreError
 from agent_assist.messaging.render import RenderedMessage
 from agent_assist.store.access import require_role
 from agent_assist.store.audit import write_audit
-from agent_assist.store.cases_repo import _require_case_access
+from agent_assist.store.cases_repo import require_case_access
 from agent_assist.store.database import Database
 from agent_assist.store.records import Actor
 from agent_assist.store.tables import Call, Case, Debtor, OutboxMessage, User
@@ -63,7 +63,7 @@ class OutboxRepository:
         """Add a rendered (and checked) message for its case's debtor."""
         with self._db.session() as session:
             case = _case(session, message.case_id)
-            _require_case_access(session, actor, case)
+            require_case_access(session, actor, case)
             if call_id is not None:
                 call = session.get(Call, call_id)
                 if call is None or call.case_id != case.id:
@@ -170,7 +170,7 @@ class OutboxRepository:
                 .with_for_update()
             ).all()
             for row in rows:
-                _require_case_access(session, actor, _case(session, row.case_id))
+                require_case_access(session, actor, _case(session, row.case_id))
             records = [_record(session, row) for row in rows]
             if not records:
                 return []
@@ -189,7 +189,7 @@ def _waiting_row(session: Session, actor: Actor, message_id: int) -> OutboxMessa
     row = session.get(OutboxMessage, message_id, with_for_update=True)
     if row is None:
         raise StoreError(f"no message {message_id} in the outbox")
-    _require_case_access(session, actor, _case(session, row.case_id))
+    require_case_access(session, actor, _case(session, row.case_id))
     if row.status not in WAITING:
         raise StoreError(f"message {message_id} is {row.status}, no longer waiting")
     return row

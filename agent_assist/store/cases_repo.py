@@ -106,7 +106,7 @@ class CaseRepository:
             if row is None:
                 raise StoreError(f"no case {case_id}")
             case, debtor = row
-            _require_case_access(session, actor, case)
+            require_case_access(session, actor, case)
             return _case(case, debtor)
 
     def set_status(self, actor: Actor, case_id: int, status: str) -> None:
@@ -114,7 +114,7 @@ class CaseRepository:
             raise StoreError(f"status must be one of {', '.join(CASE_STATUSES)}")
         with self._db.session() as session:
             case = _get_case(session, case_id)
-            _require_case_access(session, actor, case)
+            require_case_access(session, actor, case)
             case.status = status
             case.updated_at = datetime.now(UTC)
 
@@ -123,7 +123,7 @@ class CaseRepository:
     ) -> None:
         with self._db.session() as session:
             case = _get_case(session, case_id)
-            _require_case_access(session, actor, case)
+            require_case_access(session, actor, case)
             session.add(
                 ContactAttempt(
                     case_id=case_id,
@@ -148,7 +148,7 @@ class CaseRepository:
             raise StoreError("a promise needs an amount above zero")
         with self._db.session() as session:
             case = _get_case(session, case_id)
-            _require_case_access(session, actor, case)
+            require_case_access(session, actor, case)
             promise = Promise(
                 case_id=case_id,
                 call_id=call_id,
@@ -169,7 +169,7 @@ class CaseRepository:
             promise = session.get(Promise, promise_id)
             if promise is None:
                 raise StoreError(f"no promise {promise_id}")
-            _require_case_access(session, actor, _get_case(session, promise.case_id))
+            require_case_access(session, actor, _get_case(session, promise.case_id))
             promise.status = status
             promise.resolved_at = datetime.now(UTC)
 
@@ -197,7 +197,7 @@ class CaseRepository:
 
     def promises(self, actor: Actor, case_id: int) -> list[PromiseRecord]:
         with self._db.session() as session:
-            _require_case_access(session, actor, _get_case(session, case_id))
+            require_case_access(session, actor, _get_case(session, case_id))
             rows = session.scalars(
                 select(Promise).where(Promise.case_id == case_id).order_by(Promise.due_date)
             )
@@ -269,7 +269,7 @@ def _get_case(session: Session, case_id: int) -> Case:
     return case
 
 
-def _require_case_access(session: Session, actor: Actor, case: Case) -> None:
+def require_case_access(session: Session, actor: Actor, case: Case) -> None:
     if actor.role == "admin":
         return
     if actor.role == "collector" and case.assigned_user_id == actor.user_id:

@@ -74,7 +74,7 @@ class DemoCase:
 def load_demo(db: Database, *, seed: int = 7) -> str:
     """Load the demo data set into ``db``; returns a one-line summary of it."""
     with db.session() as session:
-        names = [s.username for s in _staff().values() if s.role != "admin"]  # admin may exist
+        names = [s.username for s in demo_staff().values() if s.role != "admin"]  # admin may exist
         if session.scalar(select(func.count()).where(t.User.username.in_(names))):
             return "demo already loaded: " + summary(db)
     loader = _Loader(db, random.Random(seed))
@@ -92,8 +92,8 @@ def summary(db: Database) -> str:
     calls = select(t.Call.id).where(t.Call.case_id.in_(cases))
     count = select(func.count())
     queries = {
-        "teams": count.where(t.Team.name.in_([_setup(k)["team"] for k in LANGS])),
-        "users": count.where(t.User.username.in_(list(_staff()))),
+        "teams": count.where(t.Team.name.in_([demo_setup(k)["team"] for k in LANGS])),
+        "users": count.where(t.User.username.in_(list(demo_staff()))),
         "debtors": count.where(t.Debtor.external_ref.startswith(REF_PREFIX)),
         "cases": count.select_from(cases.subquery()),
         "calls": count.select_from(calls.subquery()),
@@ -110,7 +110,7 @@ class _Loader:
 
     def __init__(self, db: Database, rng: random.Random) -> None:
         self.db, self.rng = db, rng
-        self.staff = _staff()
+        self.staff = demo_staff()
         self.cases: list[DemoCase] = []
         # Written after the calls, in this order: (case, who, channel, outcome, call, when)
         self.contacts: list[tuple[DemoCase, Actor, str, str, str | None, datetime]] = []
@@ -121,7 +121,7 @@ class _Loader:
 
     def add_people(self) -> None:
         people = PeopleRepository(self.db)
-        teams = {k: people.ensure_team(SYSTEM, _setup(k)["team"]) for k in LANGS}
+        teams = {k: people.ensure_team(SYSTEM, demo_setup(k)["team"]) for k in LANGS}
         with self.db.session() as session:
             existing = dict(session.execute(select(t.User.username, t.User.id)).all())
         for s in self.staff.values():
@@ -144,7 +144,12 @@ class _Loader:
             case.id = ids[case.item.case_ref]
 
     def _cases_of(self, lang: str, taken: set[str]) -> list[DemoCase]:
-        rng, setup, names, zh = self.rng, _setup(lang), _yaml("people.yaml")[lang], lang == "zh"
+        rng, setup, names, zh = (
+            self.rng,
+            demo_setup(lang),
+            demo_yaml("people.yaml")[lang],
+            lang == "zh",
+        )
         country = setup["region"]
         collectors = [
             s.username for s in self.staff.values() if (s.team, s.role) == (lang, "collector")
@@ -219,10 +224,12 @@ class _Loader:
         calls = []
         for _ in range(CALLS):
             lang = "zh" if self.rng.random() < 0.62 else "en"
-            script = self._pick(_yaml("dialogues.yaml")[lang])
+            script = self._pick(demo_yaml("dialogues.yaml")[lang])
             status = script.get("status") or "active"
             if not pools.get((lang, status)):  # each case in it had its call: an ordinary one
-                script = self._pick([s for s in _yaml("dialogues.yaml")[lang] if "status" not in s])
+                script = self._pick(
+                    [s for s in demo_yaml("dialogues.yaml")[lang] if "status" not in s]
+                )
                 status = "active"
             pool = pools[(lang, status)]
             # A status call goes to a case once; active ones repeat only if all were called.
@@ -236,7 +243,7 @@ class _Loader:
 
     def _work_time(self, case: DemoCase, days: int) -> datetime:
         """A moment in the ``days`` before TODAY in working hours, the office's and the debtor's."""
-        office, home = ZoneInfo(_setup(case.lang)["office_tz"]), ZoneInfo(case.item.time_zone)
+        office, home = ZoneInfo(demo_setup(case.lang)["office_tz"]), ZoneInfo(case.item.time_zone)
         while True:
             day = TODAY - timedelta(days=self.rng.randint(1, days))
             at = datetime.combine(day, time(9), office) + timedelta(
@@ -246,14 +253,14 @@ class _Loader:
                 return at.astimezone(UTC)
 
     def _record_call(self, start: datetime, case: DemoCase, script: dict[str, Any]) -> None:
-        setup, collector = _setup(case.lang), self.staff[str(case.item.assigned_username)]
+        setup, collector = demo_setup(case.lang), self.staff[str(case.item.assigned_username)]
         local_day = start.astimezone(ZoneInfo(setup["office_tz"])).date()
         amount, due = Decimal(0), local_day
         if promise := script.get("promise"):
-            amount = _promise_amount(case, Decimal(str(promise["share"])))
+            amount = demo_promise_amount(case, Decimal(str(promise["share"])))
             due = local_day + timedelta(days=promise["days"])
         dpd = max(1, case.item.days_past_due - (TODAY - local_day).days)
-        values = _placeholders(case, collector, amount, due) | {"dpd": str(dpd)}
+        values = demo_placeholders(case, collector, amount, due) | {"dpd": str(dpd)}
         call_id = uuid.UUID(int=self.rng.getrandbits(128), version=4).hex
         pack, flags, required = _engine(setup["pack"])
         analyzers = (
@@ -306,7 +313,9 @@ class _Loader:
                 continue
             collector = self.staff[case.item.assigned_username].actor
             writing = case.item.status in WRITING_ONLY
-            kinds = [c for c in _setup(case.lang)["contacts"] if not writing or c[0] == "letter"]
+            kinds = [
+                c for c in demo_setup(case.lang)["contacts"] if not writing or c[0] == "letter"
+            ]
             for _ in range(rng.choices(range(5), weights=(10, 25, 30, 20, 15))[0]):
                 channel, outcome = rng.choice(kinds)
                 actor = collector if channel == "call" else SYSTEM  # texts, letters: automated
@@ -318,7 +327,9 @@ class _Loader:
         ):
             made = self._work_time(case, 60)
             collector = self.staff[str(case.item.assigned_username)].actor
-            amount = _promise_amount(case, Decimal(rng.choice(("0.1", "0.2", "0.25", "0.5", "1"))))
+            amount = demo_promise_amount(
+                case, Decimal(rng.choice(("0.1", "0.2", "0.25", "0.5", "1")))
+            )
             due = made.date() + timedelta(days=rng.randint(3, 14))
             self.contacts.append((case, collector, "call", "promise_to_pay", None, made))
             self.promises.append((case, collector, amount, due, None, made))
@@ -349,7 +360,7 @@ class _Loader:
         for lang, call_id, start, wrong in self.flagged:
             if (TODAY - start.date()).days < 7 or self.rng.random() < 0.25:
                 continue
-            setup, repo = _setup(lang), CallRepository(self.db, _mask(lang))
+            setup, repo = demo_setup(lang), CallRepository(self.db, _mask(lang))
             lead = next(
                 s.actor for s in self.staff.values() if (s.team, s.role) == (lang, "team_lead")
             )
@@ -394,18 +405,18 @@ class _Writer:
 
 
 @cache
-def _yaml(name: str) -> dict[str, Any]:
+def demo_yaml(name: str) -> dict[str, Any]:
     with (resources_dir() / "demo" / name).open(encoding="utf-8") as f:
         data: dict[str, Any] = yaml.safe_load(f)
     return data
 
 
-def _setup(lang: str) -> dict[str, Any]:
-    return cast(dict[str, Any], _yaml("setup.yaml")[lang])
+def demo_setup(lang: str) -> dict[str, Any]:
+    return cast(dict[str, Any], demo_yaml("setup.yaml")[lang])
 
 
-def _staff() -> dict[str, Staff]:
-    return {row[0]: Staff(*row) for row in _yaml("setup.yaml")["users"]}
+def demo_staff() -> dict[str, Staff]:
+    return {row[0]: Staff(*row) for row in demo_yaml("setup.yaml")["users"]}
 
 
 @cache
@@ -415,7 +426,7 @@ def _engine(spec: str) -> tuple[RulePack, Matcher, Matcher]:
 
 
 def _mask(lang: str) -> Masker:
-    region: str = _setup(lang)["region"]
+    region: str = demo_setup(lang)["region"]
     return lambda text: mask_text(text, region)
 
 
@@ -428,13 +439,13 @@ def _resident_id(rng: random.Random, area: str, female: bool) -> str:
     return body + "10X98765432"[total % 11]
 
 
-def _promise_amount(case: DemoCase, share: Decimal) -> Decimal:
+def demo_promise_amount(case: DemoCase, share: Decimal) -> Decimal:
     step = 100 if case.lang == "zh" else 10  # promises come in round figures
     return Decimal(max(step, round(case.item.overdue_amount * share / step) * step))
 
 
-def _placeholders(case: DemoCase, agent: Staff, promise: Decimal, due: date) -> dict[str, str]:
-    setup, item = _setup(case.lang), case.item
+def demo_placeholders(case: DemoCase, agent: Staff, promise: Decimal, due: date) -> dict[str, str]:
+    setup, item = demo_setup(case.lang), case.item
     family = item.name[0] if case.lang == "zh" else item.name.split()[-1]
     digits = [setup["digits"][int(d)] for d in case.phone if d.isdigit()]
     groups, at = [], 0
