@@ -19,9 +19,14 @@ from agent_assist.compliance.risk_model import default_model_path, load_risk_mod
 from agent_assist.compliance.worklist import build_worklist
 from agent_assist.errors import UserError
 from agent_assist.events import Event
+from agent_assist.privacy import mask_text
+from agent_assist.store.calls_repo import CallRepository
+from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.ui.controllers.main_controller import Call, MainController
+from agent_assist.ui.controllers.wrapup_controller import WrapUpController
 from agent_assist.ui.views.main_window import MainWindow
+from agent_assist.ui.views.wrapup_dialog import WrapUpDialog
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,10 +78,26 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         session.start()
         return session, recorder.record
 
+    def wrap_up(call_id: str, case_id: int) -> None:
+        dialog = WrapUpDialog(window)
+        calls, cases = CallRepository(db, mask_text), CaseRepository(db)
+        wrap = WrapUpController(
+            dialog,
+            calls,
+            cases,
+            user.as_actor(),
+            call_id=call_id,
+            case_id=case_id,
+            today=date.today(),
+        )
+        wrap.saved.connect(controller.refresh)  # the worklist shows the new status or promise
+        dialog.open()
+
     controller = MainController(
         window,
         lambda: build_worklist(db, user.as_actor(), model, lang=lang),
         start_demo,
+        wrap_up,
     )
     controller.refresh()
     window.destroyed.connect(db.close)

@@ -138,3 +138,20 @@ def test_a_demo_call_plays_through_the_real_session_and_is_stored(
         assert stored[-1].flag_count >= 1
     finally:
         db.close()
+
+
+@pytest.mark.slow
+def test_the_call_on_the_selected_case_ends_in_its_wrap_up(
+    qtbot: QtBot, demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
+    shown = run.build("zhang.wei", demo_speed=40)
+    qtbot.addWidget(shown)
+    shown.worklist.selectRow(0)
+    case_ref = shown.worklist.model().data(shown.worklist.model().index(0, 0))
+    shown.demo_action.trigger()
+    qtbot.waitUntil(lambda: shown.findChild(run.WrapUpDialog) is not None, timeout=30_000)
+    dialog = shown.findChild(run.WrapUpDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5_000)
+    assert case_ref.startswith("DEMO-CN-")

@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QListWidgetItem
 
 from agent_assist.compliance.worklist import WorklistItem
-from agent_assist.events import CallEnded, Event, Flag, RequirementMissed, ToneCue
+from agent_assist.events import CallEnded, CallStarted, Event, Flag, RequirementMissed, ToneCue
 from agent_assist.ui.event_bridge import EventBridge
 from agent_assist.ui.transcript_model import TranscriptModel
 from agent_assist.ui.views.main_window import MainWindow
@@ -26,19 +26,28 @@ class Call(Protocol):
     def stop(self) -> None: ...
 
 
+# Opens the wrap-up of a finished call for a case (call id, case id).
+WrapUp = Callable[[str, int], None]
+
 # Starts a call and returns it with the function that stores each event.
 StartCall = Callable[[], tuple[Call, Callable[[Event], None] | None]]
 
 
 class MainController(QObject):
     def __init__(
-        self, window: MainWindow, load_worklist: LoadWorklist, start_demo: StartCall | None = None
+        self,
+        window: MainWindow,
+        load_worklist: LoadWorklist,
+        start_demo: StartCall | None = None,
+        wrap_up: WrapUp | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
         self._load_worklist = load_worklist
         self._start_demo = start_demo
         self._call: Call | None = None
+        self._wrap_up = wrap_up
+        self._call_id: str | None = None
         self._alerts: dict[str, QListWidgetItem] = {}
         self.worklist = WorklistModel(self)
         self.transcript = TranscriptModel(self)
@@ -62,6 +71,11 @@ class MainController(QObject):
         call, record = self._start_demo()
         self._call = call
         self.follow(call.events(), record)
+
+    def selected_case(self) -> int | None:
+        """The worklist case the collector is calling (the selected row)."""
+        rows = self.window.worklist.selectionModel().selectedRows()
+        return self.worklist.item(rows[0].row()).case_id if rows else None
 
     @Slot()
     def end_call(self) -> None:
@@ -88,8 +102,13 @@ class MainController(QObject):
         elif isinstance(event, RequirementMissed | ToneCue):
             text = event.explanation if isinstance(event, RequirementMissed) else event.message
             self.window.alerts.insertItem(0, text)
+        elif isinstance(event, CallStarted):
+            self._call_id = event.call_id
         elif isinstance(event, CallEnded):
             self._call = None
+            case_id = self.selected_case()
+            if self._wrap_up is not None and self._call_id and case_id is not None:
+                self._wrap_up(self._call_id, case_id)
             self.window.stop_action.setEnabled(False)
             self.window.demo_action.setEnabled(self._start_demo is not None)
 
