@@ -19,11 +19,15 @@ from agent_assist.compliance.risk_model import default_model_path, load_risk_mod
 from agent_assist.compliance.worklist import build_worklist
 from agent_assist.errors import UserError
 from agent_assist.events import Event
+from agent_assist.messaging.render import BankDetails
 from agent_assist.privacy import mask_text
 from agent_assist.store.calls_repo import CallRepository
 from agent_assist.store.cases_repo import CaseRepository
+from agent_assist.store.contacts_repo import ContactRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.ui.controllers.main_controller import Call, MainController
+from agent_assist.ui.controllers.profile_controller import ProfileController
+from agent_assist.ui.controllers.script_controller import ScriptController
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
 from agent_assist.ui.views.main_window import MainWindow
 from agent_assist.ui.views.wrapup_dialog import WrapUpDialog
@@ -99,6 +103,27 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         start_demo,
         wrap_up,
     )
+    scripts = ScriptController(
+        window.scripts, agent_name=user.display_name, bank=BankDetails(None, None)
+    )
+    profile = ProfileController(window.profile, CaseRepository(db), ContactRepository(db))
+    controller.bridge.received.connect(scripts.on_event)
+
+    def case_chosen() -> None:
+        rows = window.worklist.selectionModel().selectedRows()
+        if not rows:
+            return
+        item = controller.worklist.item(rows[0].row())
+        case = profile.show_case(
+            user.as_actor(),
+            item.case_id,
+            segment=item.priority.segment,
+            past_cues=item.priority.history.cues,
+        )
+        if case is not None:
+            scripts.set_case(case, item.priority.segment)
+
     controller.refresh()
+    window.worklist.selectionModel().selectionChanged.connect(case_chosen)
     window.destroyed.connect(db.close)
     return window

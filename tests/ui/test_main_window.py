@@ -149,6 +149,8 @@ def test_the_call_on_the_selected_case_ends_in_its_wrap_up(
     qtbot.addWidget(shown)
     shown.worklist.selectRow(0)
     case_ref = shown.worklist.model().data(shown.worklist.model().index(0, 0))
+    assert shown.profile.case_ref.text() == case_ref  # the profile follows the selection
+    assert shown.scripts.lines.count() > 0  # and so do the suggested lines
     shown.demo_action.trigger()
     qtbot.waitUntil(lambda: shown.findChild(run.WrapUpDialog) is not None, timeout=30_000)
     dialog = shown.findChild(run.WrapUpDialog)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from agent_assist.ui.views.profile_panel import ProfilePanel
+from agent_assist.ui.views.script_panel import ScriptPanel
 
 
 class MainWindow(QMainWindow):
@@ -54,10 +58,16 @@ class MainWindow(QMainWindow):
 
         self.alerts = QListWidget()
         self.alerts.setWordWrap(True)
+        self.profile = ProfilePanel()
+        self.scripts = ScriptPanel()
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(self.profile)
+        side.addWidget(self.scripts)
+        side.addWidget(self.alerts)
 
         splitter = QSplitter()
         splitter.addWidget(self.worklist)
         splitter.addWidget(center)
-        splitter.addWidget(self.alerts)
-        splitter.setSizes([420, 560, 300])
+        splitter.addWidget(side)
+        splitter.setSizes([380, 520, 380])
         self.setCentralWidget(splitter)
