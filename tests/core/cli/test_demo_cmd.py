@@ -70,7 +70,8 @@ def test_jsonl_has_transcribes_shape_and_the_call_is_stored(
     types = {line["type"] for line in lines}
     assert {"partial", "final", "flag", "requirement_missed"} <= types
     assert "audio_level" not in types  # as transcribe: levels only with --levels-ms
-    final = next(line for line in lines if line["type"] == "final")
+    # Each speaker's worker has its own thread: at this speed their finals may interleave.
+    final = next(x for x in lines if x["type"] == "final" and x["speaker"] == "agent")
     assert final.keys() == to_dict(Final("agent", 0, "", 0, 0, 0)).keys()
     assert final["text"] == "喂 刘 芳 是 吧"
     assert lines[-1].keys() == to_dict(CallEnded("completed", 0)).keys()
@@ -98,6 +99,7 @@ def test_text_format_without_store_or_pack(
     argv += ["--no-store", "--pack", "none"]
     assert main(argv, monkeypatch) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "[00:01.20] agent: is this emily walsh"
+    # The two speakers' finals may interleave at this speed; each is printed once.
+    assert "[00:01.20] agent: is this emily walsh" in lines
     assert lines[-1].endswith("call ended: completed")
     assert not [line for line in lines if "RAISED" in line or "MISSING" in line]
