@@ -38,28 +38,10 @@ from agent_assist.ui.views.main_window import MainWindow
 HEARTBEAT_MS = 10
 FINAL_EVERY_MS = 3000  # one final per speaker every ~3 s of speech
 PARTIALS_PER_FINAL = 4  # Vosk revises a 3 s utterance a few times before it is final
+TIMED_MS = 600_000  # updates are timed over the first and the last 10 minutes of speech
+CATCH_UP_EVERY = 50  # in between, untimed, the model alone; Qt catches up every 50 events
 UTTERANCE_BASE = 1_000_000  # synthetic utterance numbers never meet the demo call's
-WORDS = [
-    "您好",
-    "我",
-    "是",
-    "银行",
-    "的",
-    "催收",
-    "专员",
-    "请问",
-    "您",
-    "本月",
-    "的",
-    "还款",
-    "什么",
-    "时候",
-    "能",
-    "到账",
-    "我们",
-    "可以",
-    "商量",
-]
+SPOKEN = "您好 我 是 银行 的 催收 专员 请问 您 本月 的 还款 什么 时候 能 到账 我们 可以 商量"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,9 +194,10 @@ def _call_heartbeat(
 
 def synthetic_speech(hours: float) -> Iterator[Partial | Final]:
     """Two speakers talking over each other: per 3 s slot, partials then a final each."""
+    spoken = SPOKEN.split()
     for slot in range(round(hours * 3_600_000 / FINAL_EVERY_MS)):
         start = slot * FINAL_EVERY_MS
-        words = [WORDS[(slot + i) % len(WORDS)] for i in range(12)]
+        words = [spoken[(slot + i) % len(spoken)] for i in range(12)]
         for step in range(1, PARTIALS_PER_FINAL + 2):
             t_ms = start + step * FINAL_EVERY_MS // (PARTIALS_PER_FINAL + 1)
             for speaker in ("agent", "debtor"):
@@ -229,15 +212,28 @@ def synthetic_speech(hours: float) -> Iterator[Partial | Final]:
 def _long_transcript(
     qt: QApplication, window: MainWindow, controller: MainController, hours: float
 ) -> dict[str, Any]:
-    """Each update through the window's slot, then Qt's own work for it (layout, paint)."""
+    """Each timed update goes through the window's slot, then Qt's own work for it (layout,
+    paint). The middle of a long call is fed untimed, so a run takes minutes, not hours."""
     view = window.transcript
-    updates: list[float] = []
-    fed = time.perf_counter()
-    for event in synthetic_speech(hours):
+    last_from = hours * 3_600_000 - TIMED_MS
+    first: list[float] = []
+    last: list[float] = []
+    fed, n = time.perf_counter(), 0
+    for n, event in enumerate(synthetic_speech(hours), start=1):
+        in_first, in_last = event.start_ms < TIMED_MS, event.start_ms >= last_from
+        if not (in_first or in_last):  # the slot's scrollToBottom would lay out every time
+            controller.transcript.on_event(event)
+            if n % CATCH_UP_EVERY == 0:
+                view.scrollToBottom()
+                qt.processEvents()
+            continue
         t0 = time.perf_counter()
         controller.on_event(event)
         qt.processEvents()
-        updates.append((time.perf_counter() - t0) * 1000)
+        took = (time.perf_counter() - t0) * 1000
+        for timed, inside in ((first, in_first), (last, in_last)):
+            if inside:
+                timed.append(took)
     feed_s = time.perf_counter() - fed
     paints = []
     for _ in range(5):
@@ -254,11 +250,13 @@ def _long_transcript(
         scrolls.append((time.perf_counter() - t0) * 1000)
     return {
         "rows": controller.transcript.rowCount(),
-        "updates": len(updates),
+        "updates": n,
         "feed_s": round(feed_s, 2),
-        "update_p50_ms": _ms(_percentile(updates, 50)),
-        "update_p99_ms": _ms(_percentile(updates, 99)),
-        "update_max_ms": _ms(max(updates, default=float("nan"))),
+        "first_update_p50_ms": _ms(_percentile(first, 50)),
+        # At the end of the call, where the transcript is longest:
+        "update_p50_ms": _ms(_percentile(last, 50)),
+        "update_p99_ms": _ms(_percentile(last, 99)),
+        "update_max_ms": _ms(max(last, default=float("nan"))),
         "paint_ms": _ms(statistics.median(paints)),
         "scroll_max_ms": _ms(max(scrolls)),
     }
@@ -285,8 +283,9 @@ def _as_text(f: dict[str, Any]) -> str:
             f"over {call['heartbeats']} {HEARTBEAT_MS} ms beats; starting the call took "
             f"{call['call_start_ms']:.0f} ms",
             f"{text['hours']:g} h transcript ({text['rows']} rows, {text['updates']} updates "
-            f"in {text['feed_s']} s): update p50 {text['update_p50_ms']:.2f} ms, "
-            f"p99 {text['update_p99_ms']:.2f} ms, max {text['update_max_ms']:.1f} ms; "
+            f"in {text['feed_s']} s): update in the last 10 min p50 {text['update_p50_ms']:.2f} "
+            f"ms, p99 {text['update_p99_ms']:.2f} ms, max {text['update_max_ms']:.1f} ms "
+            f"(first 10 min p50 {text['first_update_p50_ms']:.2f} ms); "
             f"paint {text['paint_ms']:.1f} ms, scroll max {text['scroll_max_ms']:.1f} ms",
         )
     )

@@ -43,6 +43,7 @@ def test_a_tiny_run_prints_positive_figures_as_json(capfd: pytest.CaptureFixture
         "rows",
         "updates",
         "feed_s",
+        "first_update_p50_ms",
         "update_p50_ms",
         "update_p99_ms",
         "update_max_ms",
