@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from agent_assist.errors import SettingsError
-from agent_assist.settings import DB_URL_ENV, Settings, load_settings
+from agent_assist.settings import DB_URL_ENV, Settings, load_settings, save_settings
 
 
 def test_no_file_means_the_embedded_database_and_no_recording(
@@ -45,3 +45,78 @@ def test_a_broken_file_is_named_with_what_is_wrong(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
         load_settings(path)
+
+
+def test_the_desktop_settings_are_read_from_their_tables(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        '[audio]\ndevices = ["USB Headset", 3]\nchannel_map = "0:agent,1:debtor"\n'
+        '[speech]\nmodel = "zh-CN"\n[rules]\npack = "zh-CN"\n[scripts]\nlibrary = "zh-CN"\n'
+        '[ui]\nlanguage = "en"\nuser = "zhang.wei"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(path)
+    assert settings.audio_devices == ("USB Headset", "3")
+    assert settings.channel_map == "0:agent,1:debtor"
+    assert (settings.speech_model, settings.rule_pack, settings.script_library) == (
+        "zh-CN",
+        "zh-CN",
+        "zh-CN",
+    )
+    assert (settings.ui_language, settings.user) == ("en", "zhang.wei")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[audio]\ndevices = [true]\n", "device names or numbers"),
+        ('[audio]\ndevices = ["a", "b", "c"]\n', "at most two"),
+        ('[ui]\nlanguage = "fr"\n', "ui.language must be one of zh, en"),
+        ("[speech]\nmodel = 5\n", "model must be a str"),
+    ],
+)
+def test_a_wrong_desktop_setting_names_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        load_settings(path)
+
+
+def test_saving_keeps_the_users_comments_and_unknown_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(DB_URL_ENV, raising=False)
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        '# our bank\'s server\n[database]\nurl = "sqlite:///x.db"  # ask IT\n'
+        '[vendor]\ncolour = "blue"\n',
+        encoding="utf-8",
+    )
+    saved = save_settings(
+        {"audio_devices": ("pulse", "2"), "ui_language": "zh", "database_url": None}, path
+    )
+    assert saved.audio_devices == ("pulse", "2")
+    assert saved.ui_language == "zh"
+    assert saved.database_url is None
+    text = path.read_text(encoding="utf-8")
+    assert "# our bank's server" in text
+    assert 'colour = "blue"' in text
+    assert not path.with_name("settings.toml.new").exists()
+
+
+def test_saving_into_a_missing_file_creates_it(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "settings.toml"
+    assert save_settings({"user": "maria.lopez"}, path).user == "maria.lopez"
+
+
+def test_saving_refuses_to_overwrite_a_broken_file(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("[database\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="Fix the file"):
+        save_settings({"user": "x"}, path)
+    assert path.read_text(encoding="utf-8") == "[database\n"
+
+
+def test_saving_an_unknown_setting_is_a_programming_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a setting: colour"):
+        save_settings({"colour": "red"}, tmp_path / "settings.toml")
