@@ -4,19 +4,81 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
 
+from agent_assist.compliance import check
 from agent_assist.compliance.worklist import WorklistItem
 
 Index = QModelIndex | QPersistentModelIndex
 
+CALL_COLUMN = 3
+
+# The compliance state a collector reads at a glance; the tooltip gives every reason.
+CALLABLE, OUTSIDE_HOURS, CAP_REACHED, HOLIDAY, BLOCKED = (
+    "callable",
+    "outside_hours",
+    "cap_reached",
+    "holiday",
+    "blocked",
+)
+_STATE_OF_CODE = {
+    check.OUTSIDE_HOURS: OUTSIDE_HOURS,
+    check.DAILY_CAP: CAP_REACHED,
+    check.ROLLING_CAP: CAP_REACHED,
+    check.AFTER_CONVERSATION: CAP_REACHED,
+    check.HOLIDAY: HOLIDAY,
+    check.CALENDAR_UNKNOWN: HOLIDAY,
+}
+# When several rules block, the one waiting cannot fix is named first.
+_PRECEDENCE = (BLOCKED, HOLIDAY, CAP_REACHED, OUTSIDE_HOURS)
+_COLOURS = {
+    CALLABLE: QColor("#1b5e20"),
+    OUTSIDE_HOURS: QColor("#8d6e00"),
+    CAP_REACHED: QColor("#8d6e00"),
+    HOLIDAY: QColor("#8d6e00"),
+    BLOCKED: QColor("#b00020"),
+}
+
+
+def call_state(item: WorklistItem) -> str:
+    if item.callable_now:
+        return CALLABLE
+    states = {_STATE_OF_CODE.get(reason.code, BLOCKED) for reason in item.verdict.reasons}
+    return next(state for state in _PRECEDENCE if state in states)
+
+
+def _label(state: str) -> str:
+    labels = {
+        CALLABLE: QCoreApplication.translate("WorklistModel", "Callable now"),
+        OUTSIDE_HOURS: QCoreApplication.translate("WorklistModel", "Outside hours"),
+        CAP_REACHED: QCoreApplication.translate("WorklistModel", "Cap reached"),
+        HOLIDAY: QCoreApplication.translate("WorklistModel", "Holiday"),
+        BLOCKED: QCoreApplication.translate("WorklistModel", "Blocked"),
+    }
+    return labels[state]
+
 
 class WorklistModel(QAbstractTableModel):
-    COLUMNS = ("Case", "Segment", "Score", "Call now", "Why first")
-
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[WorklistItem] = []
+
+    def columns(self) -> tuple[str, ...]:
+        return (
+            self.tr("Case"),
+            self.tr("Segment"),
+            self.tr("Score"),
+            self.tr("Call now"),
+            self.tr("Why first"),
+        )
 
     def set_items(self, items: list[WorklistItem]) -> None:
         self.beginResetModel()
@@ -30,13 +92,13 @@ class WorklistModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.COLUMNS)
+        return 0 if parent.isValid() else len(self.columns())
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(self.COLUMNS[section])
+            return self.columns()[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -45,17 +107,31 @@ class WorklistModel(QAbstractTableModel):
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell(item, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and not item.callable_now:
-            return "\n".join(r.message for r in item.verdict.reasons)
+        if index.column() != CALL_COLUMN:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return _COLOURS[call_state(item)]
+        if role == Qt.ItemDataRole.ToolTipRole and not item.callable_now:
+            return self._why_not(item)
         return None
 
     def _cell(self, item: WorklistItem, column: int) -> str:
         p = item.priority
+        due = self.tr(" · promise due") if item.promises_due else ""
         cells = (
-            p.history.case_ref,
+            p.history.case_ref + due,
             p.segment,
             f"{p.score:.2f}",
-            self.tr("yes") if item.callable_now else self.tr("no"),
+            _label(call_state(item)),
             "; ".join(r.text for r in p.reasons),
         )
         return cells[column]
+
+    def _why_not(self, item: WorklistItem) -> str:
+        lines = [reason.message for reason in item.verdict.reasons]
+        when = item.verdict.next_allowed
+        if when is not None:
+            local = when.astimezone(item.verdict.local_time.tzinfo)
+            stamp = local.strftime("%Y-%m-%d %H:%M")
+            lines.append(self.tr("Next allowed: {when} (debtor's time)").format(when=stamp))
+        return "\n".join(lines)
