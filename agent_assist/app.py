@@ -8,23 +8,27 @@ constructors.
 from __future__ import annotations
 
 import dataclasses
+import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent_assist import paths
-from agent_assist.asr.locate import resolve_model
+from agent_assist.asr.locate import InstalledModel, resolve_model
 from agent_assist.asr.model import LoadedModel, RecognizerSettings, load_model
 from agent_assist.asr.worker import vosk_recognizer_factory
 from agent_assist.audio.frames import FrameSink
 from agent_assist.audio.source import AudioSource
 from agent_assist.call.session import Analyzer, CallSession
-from agent_assist.errors import AudioError
+from agent_assist.errors import AudioError, UserError
 from agent_assist.rules.registry import bundled_packs, resolve_pack
 
 if TYPE_CHECKING:
     from agent_assist.call.demo import ScriptedCallSource
+    from agent_assist.rules.matcher import CompiledPack
+    from agent_assist.rules.model import RulePack
     from agent_assist.settings import Settings
     from agent_assist.store.database import Database
     from agent_assist.store.recorder import CallRecorder
@@ -32,6 +36,7 @@ if TYPE_CHECKING:
     from agent_assist.store.spool import SpoolingWriter
 
 DEFAULT_LANG = "zh-CN"
+TONE_LEVEL_MS = 250  # tone cues need levels even when nobody shows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,11 @@ def open_model(
     spec: str | None, settings: RecognizerSettings, models_dir: Path | None = None
 ) -> LoadedModel:
     installed = resolve_model(spec, models_dir or paths.models_dir(), default_lang=DEFAULT_LANG)
+    return load_installed(installed, settings)
+
+
+def load_installed(installed: InstalledModel, settings: RecognizerSettings) -> LoadedModel:
+    """Load a model already found (slow: seconds for a real model)."""
     model = load_model(installed.path, settings.decoder, paths.data_dir() / "model-overlays")
     return dataclasses.replace(model, name=installed.name, lang=installed.lang)
 
@@ -103,17 +113,54 @@ def live_analyzers(pack_spec: str) -> list[Analyzer]:
     # Imported here: the matcher's text tools take a while to import, and
     # commands without live flags do not need them.
     from agent_assist.rules.live import LiveFlagger
-    from agent_assist.rules.loader import load_pack
-    from agent_assist.rules.matcher import compile_pack
-    from agent_assist.rules.required import RequirementTracker, requirements_pack
+    from agent_assist.rules.required import RequirementTracker
     from agent_assist.rules.tone import ToneAnalyzer
 
-    pack = load_pack(resolve_pack(pack_spec))
+    pack, flags, required = compiled_pack(pack_spec)
     return [
-        LiveFlagger(compile_pack(pack), cooldown_s=pack.cooldown_s),
-        RequirementTracker(pack.required, compile_pack(requirements_pack(pack))),
+        LiveFlagger(flags, cooldown_s=pack.cooldown_s),
+        RequirementTracker(pack.required, required),
         ToneAnalyzer(pack.tone, pack.info.language),
     ]
+
+
+_compiled: dict[
+    tuple[Path, tuple[tuple[str, int, int], ...]], tuple[RulePack, CompiledPack, CompiledPack]
+] = {}
+_compiling = threading.Lock()
+
+
+def compiled_pack(pack_spec: str) -> tuple[RulePack, CompiledPack, CompiledPack]:
+    """A pack with its compiled rules and required statements, compiled once per version
+    of its files: compiling takes most of a second and holds the interpreter in long
+    stretches, which the desktop does while idle (``warm_up_rules``), never at call start."""
+    from agent_assist.rules.loader import load_pack
+    from agent_assist.rules.matcher import compile_pack
+    from agent_assist.rules.required import requirements_pack
+
+    folder = resolve_pack(pack_spec).resolve()
+    version = tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size)
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    )
+    with _compiling:
+        cached = _compiled.get((folder, version))
+        if cached is None:
+            pack = load_pack(folder)
+            cached = (pack, compile_pack(pack), compile_pack(requirements_pack(pack)))
+            _compiled[(folder, version)] = cached
+    return cached
+
+
+def warm_up_rules(pack_specs: Sequence[str]) -> None:
+    """Compile packs ahead of their first call; a pack that fails is reported when a
+    call needs it, not here."""
+    for spec in pack_specs:
+        try:
+            compiled_pack(spec)
+        except UserError:
+            continue
 
 
 def call_session(
@@ -136,6 +183,37 @@ def call_session(
         recycle_after_ms=int(settings.recycle_after_s * 1000),
         frame_taps=frame_taps,
     )
+
+
+def rules_session(
+    source: AudioSource,
+    model: LoadedModel,
+    settings: RecognizerSettings,
+    pack: str | None,
+    *,
+    record_audio: bool,
+    level_interval_ms: int | None = None,
+) -> tuple[CallSession, CallAudioRecorder | None]:
+    """A call over ``source`` watched by ``pack`` (None: the model's language's pack;
+    "none": no rules), its audio kept when ``record_audio``: what the command line and
+    the desktop both run."""
+    from agent_assist.store.recordings import CallAudioRecorder
+
+    pack = pack if pack is not None else default_pack(model)
+    analyzers = live_analyzers(pack) if pack and pack != "none" else []
+    interval = level_interval_ms or (TONE_LEVEL_MS if analyzers else 0)
+    call_id = uuid.uuid4().hex
+    audio = CallAudioRecorder(paths.data_dir() / "recordings", call_id) if record_audio else None
+    session = call_session(
+        source,
+        model,
+        settings,
+        interval,
+        analyzers,
+        call_id=call_id,
+        frame_taps=[audio] if audio else [],
+    )
+    return session, audio
 
 
 def demo_session(

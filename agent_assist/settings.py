@@ -35,7 +35,7 @@ class Settings:
     recording_retention_days: int = 30
     # Input devices by name or index, one per speaker (collector, then debtor);
     # empty = the system's default input. With ``channel_map`` the first device
-    # is one stereo headset split by channel ("0:agent,1:debtor").
+    # is one stereo headset split by channel ("0=agent,1=debtor", see parse_channel_map).
     audio_devices: tuple[str, ...] = ()
     channel_map: str | None = None
     # A language ("zh-CN", "en-US") or a model folder; None = the UI language's model.

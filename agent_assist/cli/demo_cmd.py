@@ -17,7 +17,6 @@ from agent_assist.cli.transcribe_cmd import PreparedCall, run_call
 from agent_assist.errors import UserError
 
 DEFAULT_DIALOGUE = "zh-workplace-threat"  # flags, a missing statement, partials: every panel
-_TONE_LEVEL_MS = 250  # as transcribe: tone cues need levels even when they are not printed
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -71,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
 def _prepare(args: argparse.Namespace, dialogue: DemoDialogue) -> PreparedCall:
     pack = args.pack if args.pack is not None else dialogue.pack
     analyzers = app.live_analyzers(pack) if pack != "none" else []
-    interval = args.levels_ms or (_TONE_LEVEL_MS if analyzers else 0)
+    interval = args.levels_ms or (app.TONE_LEVEL_MS if analyzers else 0)
     source = ScriptedCallSource(dialogue, speed=args.speed)
     session = app.demo_session(source, interval, analyzers, call_id=uuid.uuid4().hex)
     return PreparedCall(session, dialogue.language, None)

@@ -7,14 +7,13 @@ import json
 import signal
 import sys
 import threading
-import uuid
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from agent_assist import app, paths
+from agent_assist import app
 from agent_assist.asr.model import DecoderSettings, RecognizerSettings
 from agent_assist.call.session import CallSession
 from agent_assist.cli.event_text import text_line
@@ -29,7 +28,6 @@ from agent_assist.events import (
 from agent_assist.settings import load_settings
 from agent_assist.store.recordings import CallAudioRecorder
 
-_TONE_LEVEL_MS = 250
 _SPOOL_FLUSH_S = 10.0
 
 
@@ -132,20 +130,13 @@ def build_session(args: argparse.Namespace, record_audio: bool = False) -> Prepa
         devices = (args.device,) if args.device2 is None else (args.device, args.device2)
         setup = app.LiveAudioSetup(devices=devices, channel_map=channel_map)
         source = app.live_source(setup, speakers, model.sample_rate)
-    pack = args.pack if args.pack is not None else app.default_pack(model)
-    analyzers = app.live_analyzers(pack) if pack and pack != "none" else []
-    # Tone cues need levels even when they are not printed.
-    interval = args.levels_ms or (_TONE_LEVEL_MS if analyzers else 0)
-    call_id = uuid.uuid4().hex
-    audio = CallAudioRecorder(paths.data_dir() / "recordings", call_id) if record_audio else None
-    session = app.call_session(
+    session, audio = app.rules_session(
         source,
         model,
         settings,
-        interval,
-        analyzers,
-        call_id=call_id,
-        frame_taps=[audio] if audio else [],
+        args.pack,
+        record_audio=record_audio,
+        level_interval_ms=args.levels_ms,
     )
     return PreparedCall(session, model.lang or app.DEFAULT_LANG, audio)
 

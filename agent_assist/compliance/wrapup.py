@@ -93,12 +93,19 @@ def save_wrap_up(
     case_id: int,
     confirmed: ConfirmedWrapUp,
 ) -> None:
-    """Store the outcome, notes, the contact attempt, a status change and a promise."""
-    calls.wrap_up(actor, call_id, confirmed.outcome, confirmed.notes, case_id=case_id)
-    cases.log_contact(actor, case_id, "call", confirmed.outcome, call_id=call_id)
-    if confirmed.status is not None:
-        cases.set_status(actor, case_id, confirmed.status)
-    if confirmed.promise_amount is not None and confirmed.promise_due is not None:
-        cases.add_promise(
-            actor, case_id, confirmed.promise_amount, confirmed.promise_due, call_id=call_id
-        )
+    """Store the outcome, notes, the contact attempt, a status change and a promise.
+
+    All in one transaction: when any part is refused or the database fails,
+    nothing of the wrap-up is stored and the collector can save it again.
+    """
+    if calls.database is not cases.database:
+        raise ValueError("a wrap-up is saved through repositories of one database")
+    with cases.database.transaction():
+        calls.wrap_up(actor, call_id, confirmed.outcome, confirmed.notes, case_id=case_id)
+        cases.log_contact(actor, case_id, "call", confirmed.outcome, call_id=call_id)
+        if confirmed.status is not None:
+            cases.set_status(actor, case_id, confirmed.status)
+        if confirmed.promise_amount is not None and confirmed.promise_due is not None:
+            cases.add_promise(
+                actor, case_id, confirmed.promise_amount, confirmed.promise_due, call_id=call_id
+            )

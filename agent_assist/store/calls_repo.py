@@ -45,6 +45,11 @@ class CallRepository:
         self._db = db
         self._mask = mask
 
+    @property
+    def database(self) -> Database:
+        """Where this repository stores: for a transaction spanning several calls."""
+        return self._db
+
     def review_queue(
         self, actor: Actor, where: QueueFilter = QueueFilter(), *, page: int = 0
     ) -> list[CallSummary]:

@@ -58,6 +58,11 @@ class CaseRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    @property
+    def database(self) -> Database:
+        """Where this repository stores: for a transaction spanning several calls."""
+        return self._db
+
     def upsert_many(self, actor: Actor, cases: list[CaseInput], *, source: str) -> tuple[int, int]:
         """Insert or update cases in one transaction; returns (added, changed)."""
         require_role(actor, "admin", "team_lead", to="import cases")

@@ -1,9 +1,11 @@
-"""One open database: engine, sessions and the schema check."""
+"""One open database: engine, sessions, transactions and the schema check."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
+from types import MappingProxyType
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -12,6 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from agent_assist.errors import StoreError
 from agent_assist.store import migrate
 from agent_assist.store.engine import describe, is_sqlite, open_engine
+
+# The session of each database whose transaction() is open in this context. A new
+# thread starts with an empty context, so only the thread that opened it joins it.
+_open_sessions: ContextVar[Mapping[Database, Session]] = ContextVar(
+    "open_sessions", default=MappingProxyType({})
+)
 
 
 class Database:
@@ -29,9 +37,37 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back on error."""
+        """A unit of work: committed when the block ends, rolled back on error.
+
+        Inside :meth:`transaction` on the same thread it is a savepoint of the
+        transaction's session instead: an error rolls back this block only, and
+        nothing is committed before the transaction's own block ends.
+        """
+        joined = _open_sessions.get().get(self)
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
         with self._sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction for every :meth:`session` opened in the block on this thread.
+
+        All of it commits when the block ends, or none of it when an error
+        escapes the block. A transaction inside another one joins it as a savepoint.
+        """
+        if self in _open_sessions.get():
+            with self.session() as session:
+                yield session
+            return
+        with self._sessions.begin() as session:
+            token = _open_sessions.set({**_open_sessions.get(), self: session})
+            try:
+                yield session
+            finally:
+                _open_sessions.reset(token)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,50 +1,78 @@
 """``agent-assist-desktop``: the collector's window on the configured database.
 
-Until sign-in and settings land in the window, the user is named with
-``--as USERNAME`` (default: the demo collector) and the database comes from
-the same settings as the command line.
+The user and the window language come from settings (the Settings dialog) unless
+``--as USERNAME`` or ``--lang`` name them; without either, the demo collector in
+Chinese. The database comes from the same settings as the command line.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
+from PySide6.QtCore import QProcess, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from agent_assist import app
+from agent_assist import app, paths
+from agent_assist.asr.model import LoadedModel, RecognizerSettings
+from agent_assist.audio.devices import parse_channel_map
 from agent_assist.compliance.risk_model import default_model_path, load_risk_model
 from agent_assist.compliance.worklist import build_worklist
 from agent_assist.errors import UserError
-from agent_assist.events import Event
+from agent_assist.events import CallEnded, Event
 from agent_assist.messaging.render import BankDetails
 from agent_assist.privacy import mask_text
+from agent_assist.settings import (
+    DB_URL_ENV,
+    UI_LANGUAGES,
+    Settings,
+    load_settings,
+    save_settings,
+)
 from agent_assist.store.calls_repo import CallRepository
 from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.contacts_repo import ContactRepository
+from agent_assist.store.database import Database
 from agent_assist.store.people_repo import PeopleRepository
-from agent_assist.ui.controllers.main_controller import Call, MainController
+from agent_assist.store.recorder import CallRecorder
+from agent_assist.store.spool import SpoolingWriter
+from agent_assist.ui.controllers.alerts_controller import AlertsController
+from agent_assist.ui.controllers.call_controller import StartedCall
+from agent_assist.ui.controllers.main_controller import MainController
+from agent_assist.ui.controllers.model_controller import ModelController
+from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
 from agent_assist.ui.controllers.script_controller import ScriptController
+from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
+from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.views.main_window import MainWindow
+from agent_assist.ui.views.settings_dialog import SettingsDialog
 from agent_assist.ui.views.wrapup_dialog import WrapUpDialog
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="agent-assist-desktop")
-    parser.add_argument("--as", dest="username", default="zhang.wei", metavar="USERNAME")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of reasons")
+    # Without the flags, the user and language come from settings (the Settings dialog).
+    parser.add_argument("--as", dest="username", metavar="USERNAME")
+    parser.add_argument("--lang", choices=UI_LANGUAGES, help="language of the window and reasons")
     args = parser.parse_args(argv)
     qt = QApplication.instance() or QApplication(sys.argv[:1])
     try:
+        settings = load_settings()
+        args.username = args.username or settings.user or DEFAULT_USER
+        args.lang = args.lang or settings.ui_language or "zh"
+        install_translators(qt, args.lang)
         window = build(args.username, args.lang)
     except UserError as exc:
         QMessageBox.critical(None, "Agent Assist", str(exc))
         return 2
     window.show()
+    after_shown(window, settings, args.lang)
     code = qt.exec()
     # Tear the window down while Qt still runs, not in the interpreter's final collection.
     window.deleteLater()
@@ -52,8 +80,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-# The demo call the toolbar plays: one that crosses a line, so every panel shows something.
-DEMO_DIALOGUE = {"zh-CN": "zh-workplace-threat", "en-US": "en-threats"}
+def after_shown(window: MainWindow, settings: Settings, lang: str) -> threading.Thread:
+    """What waits until the window is up, each on a thread of its own: the worklist, the
+    speech model (seconds), the rule packs of the first calls (most of a second, and it
+    would freeze the window at call start). Returns the packs' thread."""
+    controller = window.findChild(MainController)
+    models = window.findChild(ModelController)
+    assert controller is not None, "build() made it"
+    assert models is not None, "build() made it"
+    controller.refresh()
+    models.start(settings.speech_model, lang)
+    language = "zh-CN" if lang == "zh" else "en-US"
+    packs = [settings.rule_pack or language, language]
+    warm = threading.Thread(
+        target=app.warm_up_rules, args=(list(dict.fromkeys(packs)),), name="rules", daemon=True
+    )
+    warm.start()
+    return warm
+
+
+# The demo call the window plays: one that crosses a line, so every panel shows something.
+DEMO_DIALOGUE = {"zh-CN": "zh-desk-demo", "en-US": "en-desk-demo"}
+SPOOL_FLUSH_S = 10.0
+
+
+def recorded(
+    recorder: CallRecorder, writer: SpoolingWriter, finish: Callable[[], None] | None = None
+) -> Callable[[Event], None]:
+    """Stores each event of a call; once it has ended, ``finish`` (e.g. keep its audio) runs
+    and the spool drains on a thread of their own, so a database that is away for a while
+    never holds back the window. What stays spooled is sent by the next call's writer."""
+
+    def wind_up() -> None:
+        try:
+            if finish is not None:
+                finish()
+            writer.flush(timeout=SPOOL_FLUSH_S)
+        finally:
+            writer.close()
+
+    def record(event: Event) -> None:
+        recorder.record(event)
+        if isinstance(event, CallEnded):
+            # Not a daemon: an app closed right after a call still finishes storing it.
+            threading.Thread(target=wind_up, name="call-wind-up").start()
+
+    return record
+
+
+def live_call(db: Database, username: str, speech: LoadedModel) -> StartedCall:
+    """A call from the headset, built as `agent-assist transcribe` builds a live call,
+    from the settings; stored as it happens."""
+    settings = load_settings()
+    channel_map = parse_channel_map(settings.channel_map) if settings.channel_map else None
+    devices: tuple[str | None, ...] = settings.audio_devices or (None,)
+    speakers = ("agent", "debtor") if len(devices) == 2 else ("agent",)
+    setup = app.LiveAudioSetup(devices=devices, channel_map=channel_map)
+    source = app.live_source(setup, speakers, speech.sample_rate)
+    session, audio = app.rules_session(
+        source, speech, RecognizerSettings(), settings.rule_pack, record_audio=settings.record_audio
+    )
+    call_id = session.call_id
+    recorder, writer = app.call_recorder(db, speech.lang or app.DEFAULT_LANG, username=username)
+    session.start()
+    keep = None if audio is None else (lambda: app.keep_recording(db, call_id, audio, settings))
+    return session, recorded(recorder, writer, keep)
 
 
 def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWindow:
@@ -68,8 +159,10 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     model = load_risk_model(default_model_path())
     window = MainWindow()
     language = "zh-CN" if lang == "zh" else "en-US"
+    models = ModelController(paths.models_dir(), window)
+    ModelDownloadController(window.model_panel, models)
 
-    def start_demo() -> tuple[Call, Callable[[Event], None]]:
+    def start_demo() -> StartedCall:
         # The demo dialogue runs through the real session, rule engine and recorder.
         from agent_assist.call.demo import ScriptedCallSource, load_dialogues
 
@@ -78,9 +171,9 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
             ScriptedCallSource(dialogue, speed=demo_speed),
             analyzers=app.live_analyzers(dialogue.pack),
         )
-        recorder, _writer = app.call_recorder(db, language, username=username)
+        recorder, writer = app.call_recorder(db, language, username=username)
         session.start()
-        return session, recorder.record
+        return session, recorded(recorder, writer)
 
     def wrap_up(call_id: str, case_id: int) -> None:
         dialog = WrapUpDialog(window)
@@ -102,12 +195,22 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         lambda: build_worklist(db, user.as_actor(), model, lang=lang),
         start_demo,
         wrap_up,
+        lambda speech: live_call(db, username, speech),
     )
     scripts = ScriptController(
         window.scripts, agent_name=user.display_name, bank=BankDetails(None, None)
     )
+    alerts = AlertsController(
+        window.banner,
+        window.alerts,
+        agent_name=user.display_name,
+        bank=BankDetails(None, None),
+        language=language,
+    )
     profile = ProfileController(window.profile, CaseRepository(db), ContactRepository(db))
     controller.bridge.received.connect(scripts.on_event)
+    controller.bridge.received.connect(alerts.on_event)
+    models.changed.connect(controller.calls.set_model)  # live calls wait for the model
 
     def case_chosen() -> None:
         rows = window.worklist.selectionModel().selectedRows()
@@ -122,8 +225,112 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         )
         if case is not None:
             scripts.set_case(case, item.priority.segment)
+            alerts.set_case(case, item.priority.segment)
 
-    controller.refresh()
     window.worklist.selectionModel().selectionChanged.connect(case_chosen)
     window.destroyed.connect(db.close)
+    window.settings_action.triggered.connect(lambda: open_settings(window, db, username, lang))
     return window
+
+
+DEFAULT_USER = "zhang.wei"  # the demo collector
+# The command-line flags that override a setting, by setting.
+SETTING_FLAGS = {"user": "--as", "ui_language": "--lang"}
+
+
+def open_settings(window: MainWindow, db: Database, username: str, lang: str) -> None:
+    try:
+        settings = load_settings()
+    except UserError as exc:
+        QMessageBox.warning(window, "Agent Assist", str(exc))
+        return
+    dialog = SettingsDialog(window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    services = settings_services(db)
+    SettingsController(dialog, settings, services, language=lang, username=username)
+    dialog.open()
+
+
+def settings_services(db: Database) -> SettingsServices:
+    """The core behind the Settings dialog, on the open database."""
+    from agent_assist.asr.locate import installed_models, missing_model_files
+    from agent_assist.cli.devices_cmd import load_sounddevice
+    from agent_assist.rules.loader import load_pack
+    from agent_assist.rules.registry import bundled_packs
+    from agent_assist.rules.taxonomy import load_taxonomy
+    from agent_assist.script_library import load_library
+    from agent_assist.script_library.loader import FILE_NAME
+    from agent_assist.store.engine import DB_FILE
+    from agent_assist.store.people_repo import SYSTEM
+
+    def script_libraries() -> list[str]:
+        bundled = paths.resources_dir() / "scripts"
+        return sorted(path.parent.name for path in bundled.glob(f"*/{FILE_NAME}"))
+
+    return SettingsServices(
+        load_sounddevice=load_sounddevice,
+        speech_models=lambda: installed_models(paths.models_dir()),
+        missing_model_files=missing_model_files,
+        rule_packs=bundled_packs,
+        load_rule_pack=load_pack,
+        script_libraries=script_libraries,
+        load_script_library=lambda folder: load_library(folder / FILE_NAME, load_taxonomy().keys()),
+        check_database=check_database,
+        active_users=lambda: PeopleRepository(db).team_members(SYSTEM),
+        save=save_settings,
+        restart=restart,
+        embedded_database=paths.data_dir() / DB_FILE,
+        database_from_env=bool(os.environ.get(DB_URL_ENV)),
+    )
+
+
+def check_database(url: str) -> str | None:
+    """Connect to ``url`` and read its schema revision, changing nothing."""
+    from sqlalchemy.exc import DBAPIError
+
+    from agent_assist.errors import StoreError
+    from agent_assist.store.engine import describe, open_engine
+    from agent_assist.store.migrate import current_revision, one_line
+
+    try:
+        engine = open_engine(url)
+    except ValueError as exc:  # a port that is not a number
+        raise StoreError(
+            f"the database URL is not valid ({exc}); expected "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE"
+        ) from exc
+    try:
+        return current_revision(engine)
+    except DBAPIError as exc:
+        raise StoreError(
+            f"{describe(url)}: {one_line(exc.orig)}. Check the server's address and port, "
+            "the user name and the password."
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+def restart(changed: Collection[str]) -> None:
+    """Start the desktop again as it was started, less the flags that would override the
+    changed settings, and quit this one."""
+    dropped = {SETTING_FLAGS[name] for name in changed if name in SETTING_FLAGS}
+    started, _pid = QProcess.startDetached(
+        sys.executable, without_options(sys.orig_argv[1:], dropped)
+    )
+    if not started:
+        raise UserError("Agent Assist could not start again; close it and start it yourself.")
+    QApplication.quit()
+
+
+def without_options(args: Sequence[str], options: Collection[str]) -> list[str]:
+    """``args`` without ``--option VALUE`` and ``--option=VALUE`` for each of ``options``."""
+    kept: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in options:
+            skip = True
+        elif arg.split("=", 1)[0] not in options:
+            kept.append(arg)
+    return kept

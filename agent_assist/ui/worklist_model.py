@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 
 from agent_assist.compliance import check
 from agent_assist.compliance.worklist import WorklistItem
+from agent_assist.ui.display_names import segment_name
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -120,7 +121,7 @@ class WorklistModel(QAbstractTableModel):
         due = self.tr(" · promise due") if item.promises_due else ""
         cells = (
             p.history.case_ref + due,
-            p.segment,
+            segment_name(p.segment),
             f"{p.score:.2f}",
             _label(call_state(item)),
             "; ".join(r.text for r in p.reasons),

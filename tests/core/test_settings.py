@@ -50,14 +50,14 @@ def test_a_broken_file_is_named_with_what_is_wrong(
 def test_the_desktop_settings_are_read_from_their_tables(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     path.write_text(
-        '[audio]\ndevices = ["USB Headset", 3]\nchannel_map = "0:agent,1:debtor"\n'
+        '[audio]\ndevices = ["USB Headset", 3]\nchannel_map = "0=agent,1=debtor"\n'
         '[speech]\nmodel = "zh-CN"\n[rules]\npack = "zh-CN"\n[scripts]\nlibrary = "zh-CN"\n'
         '[ui]\nlanguage = "en"\nuser = "zhang.wei"\n',
         encoding="utf-8",
     )
     settings = load_settings(path)
     assert settings.audio_devices == ("USB Headset", "3")
-    assert settings.channel_map == "0:agent,1:debtor"
+    assert settings.channel_map == "0=agent,1=debtor"
     assert (settings.speech_model, settings.rule_pack, settings.script_library) == (
         "zh-CN",
         "zh-CN",

@@ -28,7 +28,7 @@ def test_a_tiny_run_prints_positive_figures_as_json(capfd: pytest.CaptureFixture
     out = capfd.readouterr().out
     figures = json.loads(out)
     assert set(figures) == {"launch", "call", "transcript"}
-    assert set(figures["launch"]) == {"shown_ms", "build_ms"}
+    assert set(figures["launch"]) == {"shown_ms", "build_ms", "ready_s"}
     assert set(figures["call"]) == {
         "speed",
         "call_start_ms",
@@ -44,6 +44,7 @@ def test_a_tiny_run_prints_positive_figures_as_json(capfd: pytest.CaptureFixture
         "updates",
         "feed_s",
         "first_update_p50_ms",
+        "first_update_p99_ms",
         "update_p50_ms",
         "update_p99_ms",
         "update_max_ms",

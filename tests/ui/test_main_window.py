@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -9,12 +10,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from agent_assist.call.demo import MODEL_NAME
-from agent_assist.errors import UserError
+from agent_assist.compliance.worklist import WorklistItem
+from agent_assist.errors import StoreError, UserError
 from agent_assist.events import CallEnded, Event, Final, Flag, Partial
 from agent_assist.store.database import open_database
 from agent_assist.store.demo import load_demo
 from agent_assist.store.tables import Call
 from agent_assist.ui import run
+from agent_assist.ui.controllers.main_controller import MainController
 from agent_assist.ui.transcript_model import TranscriptModel
 from agent_assist.ui.views.main_window import MainWindow
 
@@ -82,6 +85,8 @@ def window(qtbot: QtBot, demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
     shown = run.build("zhang.wei")
     qtbot.addWidget(shown)
+    shown.refresh_action.trigger()  # the app reads the worklist once the window is up
+    qtbot.waitUntil(lambda: shown.worklist.model().rowCount() > 0, timeout=10_000)
     return shown
 
 
@@ -101,13 +106,15 @@ def test_a_call_is_followed_and_a_crossed_line_raises_the_banner(
     events: list[Event] = [partial("我明天"), final("我明天去你单位闹"), threat()]
     events.append(CallEnded(reason="completed", t_ms=2000))
     stored: list[Event] = []
-    controller.follow(iter(events), stored.append)
-    qtbot.waitUntil(lambda: not window.stop_action.isEnabled(), timeout=5000)
+    with qtbot.waitSignal(controller.bridge.finished, timeout=5000):
+        controller.bridge.pump(iter(events), stored.append)
     assert window.transcript.model().rowCount() == 1
     assert not window.banner.isHidden()
-    assert "agent.threat" in window.banner.text()
-    assert window.alerts.count() == 1
+    assert window.banner.category.text() == "Threat"
+    assert window.alerts.cards() == []  # the banner says it
     assert stored == events  # kept before shown
+    window.banner.acknowledge.click()
+    assert window.banner.isHidden()
 
 
 def test_an_unknown_user_is_a_clear_message(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,12 +131,15 @@ def test_a_demo_call_plays_through_the_real_session_and_is_stored(
     shown = run.build("zhang.wei", demo_speed=40)
     qtbot.addWidget(shown)
     assert shown.demo_action.isEnabled()
+    assert not shown.start_action.isEnabled()  # no speech model loaded in this test
     shown.demo_action.trigger()
     assert shown.stop_action.isEnabled()
     qtbot.waitUntil(shown.demo_action.isEnabled, timeout=30_000)
     assert shown.transcript.model().rowCount() >= 4
     assert not shown.banner.isHidden()  # the dialogue's collector threatens a workplace visit
-    assert shown.alerts.count() >= 1
+    cues = [card for card in shown.alerts.cards() if card.kind == "cue"]
+    assert cues  # the debtor is short of money, then threatens to complain
+    assert any(not card.reply.isHidden() for card in cues)
     db = open_database(demo_url)
     try:
         with db.session() as session:
@@ -147,6 +157,8 @@ def test_the_call_on_the_selected_case_ends_in_its_wrap_up(
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
     shown = run.build("zhang.wei", demo_speed=40)
     qtbot.addWidget(shown)
+    shown.refresh_action.trigger()  # the app reads the worklist once the window is up
+    qtbot.waitUntil(lambda: shown.worklist.model().rowCount() > 0, timeout=10_000)
     shown.worklist.selectRow(0)
     case_ref = shown.worklist.model().data(shown.worklist.model().index(0, 0))
     assert shown.profile.case_ref.text() == case_ref  # the profile follows the selection
@@ -157,3 +169,21 @@ def test_the_call_on_the_selected_case_ends_in_its_wrap_up(
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
     assert case_ref.startswith("DEMO-CN-")
+
+
+def test_the_worklist_is_read_off_the_ui_thread_and_a_failure_is_a_message(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    readers: list[str] = []
+
+    def unreachable() -> list[WorklistItem]:
+        readers.append(threading.current_thread().name)
+        raise StoreError("the team database at db.bank.local does not answer; check the network")
+
+    controller = MainController(window, unreachable)
+    controller.refresh()
+    assert not window.refresh_action.isEnabled()  # one read at a time
+    qtbot.waitUntil(window.refresh_action.isEnabled, timeout=5000)
+    assert readers == ["worklist"]
+    assert "does not answer" in window.statusBar().currentMessage()
+    assert controller.worklist.rowCount() == 0

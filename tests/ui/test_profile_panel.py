@@ -17,6 +17,7 @@ from agent_assist.store.demo import TODAY, load_demo
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.records import Actor, CaseRecord, PromiseRecord
 from agent_assist.ui.controllers.profile_controller import ProfileController
+from agent_assist.ui.display_names import outcome_name
 from agent_assist.ui.views.profile_panel import ProfilePanel
 
 
@@ -80,7 +81,7 @@ def test_the_profile_shows_the_masked_id_what_is_owed_the_stage_and_promises(
     assert panel.overdue.text() == format_amount(case.overdue_amount, case.currency)
     assert panel.overdue.text().startswith("¥")
     assert panel.stage.text() == case.stage
-    assert panel.segment.text() == "unable_willing"
+    assert panel.segment.text() == "Willing, unable"
     assert panel.credit_tier.text() == (case.debtor.segment or "unknown")
     rows = [panel.promises.item(row).text() for row in range(panel.promises.count())]
     assert len(rows) == len(demo.promises)
@@ -89,7 +90,7 @@ def test_the_profile_shows_the_masked_id_what_is_owed_the_stage_and_promises(
         assert format_amount(promise.amount, promise.currency) in row
         assert promise.status in row
     assert panel.flags.count() == 1
-    assert "debtor.hardship" in panel.flags.item(0).text()
+    assert "Hardship" in panel.flags.item(0).text()
     assert not panel.details.isHidden()
     assert panel.message.isHidden()
 
@@ -106,7 +107,7 @@ def test_contact_history_lists_the_case_s_recent_attempts_newest_first(
     assert len(rows) == min(len(recent), 20)
     newest = recent[-1]
     assert rows[0].startswith(newest.at.astimezone().strftime("%Y-%m-%d %H:%M"))
-    assert rows[0].endswith(newest.outcome)
+    assert rows[0].endswith(outcome_name(newest.outcome))
 
 
 def test_a_case_of_another_collector_shows_why_and_no_profile(

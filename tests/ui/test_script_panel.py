@@ -87,7 +87,8 @@ def controller(panel: ScriptPanel) -> ScriptController:
 
 def titles(panel: ScriptPanel) -> list[str]:
     items = [panel.lines.item(row) for row in range(panel.lines.count())]
-    return [item.text() for item in items if item.data(LINE_ROLE) is None]
+    # A title row shows the script's purpose by name; its tooltip is the script's id.
+    return [f"{item.text()} · {item.toolTip()}" for item in items if item.data(LINE_ROLE) is None]
 
 
 def line_items(panel: ScriptPanel) -> list[QListWidgetItem]:
@@ -138,12 +139,12 @@ def test_a_fresh_call_opens_with_the_stages_opening_filled_for_the_case(
 ) -> None:
     controller.set_case(case(stage), "able_willing")
     shown = titles(panel)
-    assert shown[0] == f"opening · {first}"
+    assert shown[0] == f"Opening · {first}"
     purposes = [title.split(" · ")[0] for title in shown]
-    assert purposes.count("opening") >= 2  # the stage's, then the general greeting
-    assert purposes == sorted(purposes, key=lambda purpose: purpose != "opening")
+    assert purposes.count("Opening") >= 2  # the stage's, then the general greeting
+    assert purposes == sorted(purposes, key=lambda purpose: purpose != "Opening")
     other_stages = {"zh.open.early", "zh.open.mid", "zh.open.late", "zh.open.legal"} - {first}
-    assert not any(title.split(" · ")[1] in other_stages for title in shown)
+    assert not any(title.split(" · ")[-1] in other_stages for title in shown)
     assert "王芳" in line_items(panel)[0].text()  # filled, not {debtor_name}
     assert "{" not in "".join(item.text() for item in line_items(panel))
 
@@ -153,11 +154,11 @@ def test_a_debtor_hardship_flag_brings_the_hardship_reply_to_the_top(
 ) -> None:
     controller.set_case(case("M2"), "unable_willing")
     controller.on_event(hardship("raised"))
-    assert titles(panel)[0] == "plan · zh.reply.hardship_plan"
-    assert "debtor.hardship" in panel.context.text()
+    assert titles(panel)[0] == "Repayment plan · zh.reply.hardship_plan"
+    assert "Hardship" in panel.context.text()
     assert key(line_items(panel)[0]) == ("zh.reply.hardship_plan", 0)
     controller.on_event(hardship("retracted"))  # the final no longer says it
-    assert titles(panel)[0] == "opening · zh.open.mid"
+    assert titles(panel)[0] == "Opening · zh.open.mid"
 
 
 def test_agent_flags_do_not_change_the_suggestions(

@@ -13,7 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PySide6.QtCore import QDate
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from agent_assist.events import Event
 from agent_assist.privacy import mask_text
@@ -210,3 +212,27 @@ def test_every_positive_amount_with_cents_reads_back_exactly(amount: Decimal) ->
 )
 def test_amounts_as_collectors_type_them(text: str, amount: Decimal | None) -> None:
     assert read_amount(text) == amount
+
+
+def test_a_database_gone_at_save_keeps_the_dialog_and_what_was_entered(
+    qtbot: QtBot, stored: Stored
+) -> None:
+    controller = stored.open(qtbot)
+    dialog = controller.dialog
+    dialog.notes.setPlainText("他说下周五还")
+
+    def server_gone(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.startswith("INSERT INTO promises"):
+            raise OperationalError(statement, None, ConnectionError("server closed"))
+
+    sa_event.listen(stored.db.engine, "before_cursor_execute", server_gone)
+    try:
+        controller.save()
+    finally:
+        sa_event.remove(stored.db.engine, "before_cursor_execute", server_gone)
+    assert "nothing was saved" in dialog.error.text()
+    assert dialog.notes.toPlainText() == "他说下周五还"
+    assert stored.outcome() == (None, None)  # one transaction: the outcome went back too
+    assert stored.contacts() == 0
+    controller.save()  # the network is back
+    assert stored.outcome()[0] == "promise_to_pay"

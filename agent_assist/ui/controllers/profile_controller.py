@@ -12,6 +12,13 @@ from agent_assist.messaging.render import format_amount
 from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.contacts_repo import ContactRepository
 from agent_assist.store.records import Actor, CaseRecord
+from agent_assist.ui.display_names import (
+    category_name,
+    outcome_name,
+    promise_state_name,
+    segment_name,
+    status_name,
+)
 from agent_assist.ui.views.profile_panel import ProfilePanel
 
 
@@ -70,21 +77,24 @@ class ProfileController(QObject):
         p.principal.setText(format_amount(case.principal, case.currency))
         p.days_past_due.setText(str(case.days_past_due))
         p.stage.setText(case.stage)
-        p.segment.setText(segment or self.tr("unknown"))
+        p.segment.setText(segment_name(segment) if segment else self.tr("unknown"))
         p.credit_tier.setText(debtor.segment or self.tr("unknown"))
-        p.status.setText(case.status)
+        p.status.setText(status_name(case.status))
         p.promises.clear()
         for promise in promises:
             amount = format_amount(promise.amount, promise.currency)
-            p.promises.addItem(f"{promise.due_date.isoformat()}  {amount}  {promise.status}")
+            p.promises.addItem(
+                f"{promise.due_date.isoformat()}  {amount}  {promise_state_name(promise.status)}"
+            )
         p.contacts.clear()
         for attempt in reversed(attempts[-self._max_contacts :]):  # newest first
-            p.contacts.addItem(
-                f"{attempt.at.astimezone().strftime('%Y-%m-%d %H:%M')}  {attempt.outcome}"
-            )
+            at = attempt.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            p.contacts.addItem(f"{at}  {outcome_name(attempt.outcome)}")
         p.flags.clear()
         for category, calls in sorted((past_cues or {}).items(), key=lambda kv: (-kv[1], kv[0])):
-            p.flags.addItem(self.tr("{0} — on {1} past call(s)").format(category, calls))
+            p.flags.addItem(
+                self.tr("{0} — on {1} past call(s)").format(category_name(category), calls)
+            )
         self.case_shown.emit(case)
         return case
 

@@ -27,6 +27,7 @@ from agent_assist.script_library import (
     suggest,
 )
 from agent_assist.store.records import CaseRecord
+from agent_assist.ui.display_names import category_name, script_title
 from agent_assist.ui.views.script_panel import ScriptPanel
 
 # Where a line row keeps what it is: (script id, line index); title rows keep None.
@@ -114,10 +115,11 @@ class ScriptController(QObject):
         if cue is None:
             self.panel.context.setText(self.tr("Stage {0}: opening the call").format(stage or "?"))
         else:
-            self.panel.context.setText(self.tr("Debtor: {0}").format(cue.category))
+            self.panel.context.setText(self.tr("Debtor: {0}").format(category_name(cue.category)))
         found = self._suggest(scripts.library, stage, cue)
         for script in found:
-            title = QListWidgetItem(f"{script.purpose} · {script.id}")
+            title = QListWidgetItem(script_title(script.purpose, script.cues))
+            title.setToolTip(script.id)  # what a trainer searches the library for
             bold = QFont(title.font())
             bold.setBold(True)
             title.setFont(bold)

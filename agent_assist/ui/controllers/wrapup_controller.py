@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, QObject, Signal, Slot
+from sqlalchemy.exc import SQLAlchemyError
 
+from agent_assist.asr.display import for_display
 from agent_assist.compliance.wrapup import (
     ConfirmedWrapUp,
     WrapUpProposal,
@@ -17,6 +20,7 @@ from agent_assist.errors import UserError
 from agent_assist.store.calls_repo import CallRepository
 from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.records import Actor
+from agent_assist.ui.display_names import outcome_name, status_name
 from agent_assist.ui.views.wrapup_dialog import WrapUpDialog
 
 OUTCOMES = (
@@ -38,6 +42,8 @@ OUTCOME_FOR_STATUS = {
 }
 # Money columns hold 14 digits, 2 of them after the point (store.tables.Money).
 MAX_AMOUNT = Decimal("999999999999.99")
+
+log = logging.getLogger(__name__)
 
 
 class WrapUpController(QObject):
@@ -65,7 +71,7 @@ class WrapUpController(QObject):
         self._case_id = case_id
         self._today = today
         for code in OUTCOMES:
-            dialog.outcome.addItem(self._outcome_label(code), code)
+            dialog.outcome.addItem(outcome_name(code), code)
         dialog.outcome.setCurrentIndex(-1)  # the collector chooses unless a cue suggests one
         dialog.promise_check.toggled.connect(self._enable_promise)
         dialog.buttons.accepted.connect(self.save)
@@ -92,12 +98,12 @@ class WrapUpController(QObject):
         d = self.dialog
         if proposal.status is not None:
             d.status_check.setText(
-                self.tr("Set the case status to: {0}").format(
-                    self._status_label(proposal.status.status)
-                )
+                self.tr("Set the case status to: {0}").format(status_name(proposal.status.status))
             )
             d.status_check.setChecked(True)
-            d.status_evidence.setText(self.tr("Heard: “{0}”").format(proposal.status.evidence))
+            d.status_evidence.setText(
+                self.tr("Heard: “{0}”").format(for_display(proposal.status.evidence).text)
+            )
             d.status_evidence.show()
         else:
             d.status_check.hide()
@@ -109,7 +115,9 @@ class WrapUpController(QObject):
                 d.promise_amount.setText(f"{promise.amount:f}")
             if promise.due is not None and promise.due >= self._today:
                 d.promise_due.setDate(_qdate(promise.due))
-            d.promise_evidence.setText(self.tr("Heard: “{0}”").format(promise.evidence))
+            d.promise_evidence.setText(
+                self.tr("Heard: “{0}”").format(for_display(promise.evidence).text)
+            )
             d.promise_evidence.show()
             suggested = "promise_to_pay"
         elif proposal.status is not None:
@@ -138,6 +146,15 @@ class WrapUpController(QObject):
             )
         except UserError as exc:
             self.dialog.show_error(str(exc))
+            return
+        except SQLAlchemyError as exc:  # the server went away: nothing was half-saved
+            log.warning("wrap-up not saved: %s", exc)
+            self.dialog.show_error(
+                self.tr(
+                    "The database did not answer, so nothing was saved. What you entered is "
+                    "still here: check the network and press Save again."
+                )
+            )
             return
         self.saved.emit(confirmed)
         self.dialog.accept()
@@ -172,28 +189,6 @@ class WrapUpController(QObject):
             promise_amount=amount,
             promise_due=due,
         )
-
-    def _outcome_label(self, code: str) -> str:
-        labels = {
-            "promise_to_pay": self.tr("Promise to pay"),
-            "refused": self.tr("Refused to pay"),
-            "dispute": self.tr("Disputes the debt"),
-            "callback": self.tr("Call back later"),
-            "no_answer": self.tr("No answer"),
-            "wrong_number": self.tr("Wrong number"),
-            "third_party": self.tr("Reached a third party"),
-            "cease_request": self.tr("Asked us to stop calling"),
-            "attorney": self.tr("Represented by a lawyer"),
-        }
-        return labels.get(code, code)
-
-    def _status_label(self, status: str) -> str:
-        labels = {
-            "disputed": self.tr("disputed"),
-            "cease_requested": self.tr("cease requested (no more calls)"),
-            "attorney_represented": self.tr("represented by a lawyer"),
-        }
-        return labels.get(status, status)
 
 
 def _qdate(day: date) -> QDate:

@@ -1,0 +1,129 @@
+"""Render the desktop's main states to PNGs, in Chinese and English, for the README.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--lang zh en]
+
+Runs offscreen (no display needed) on a fresh demo database in a temporary data
+folder, with no speech model installed: the window as a new collector sees it. The
+demo call is the real one (session, rule engine, store), replayed fast. Needs a CJK
+font for the Chinese shots (Debian: fonts-wqy-microhei, installed by setup.sh).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+ROOT = Path(__file__).resolve().parent.parent
+STATES = ("first-run", "worklist", "call", "wrap-up", "settings")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--lang", nargs="+", choices=("zh", "en"), default=["zh", "en"])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="agent-assist-shots-") as data:
+        os.environ["AGENT_ASSIST_DATA_DIR"] = data
+        os.environ["AGENT_ASSIST_MODELS_DIR"] = str(Path(data) / "models")  # none installed
+        os.environ.pop("AGENT_ASSIST_DB_URL", None)
+        from agent_assist import app
+        from agent_assist.store.demo import load_demo
+
+        db = app.open_store()
+        load_demo(db)
+        db.close()
+        for lang in args.lang:
+            for path in shoot(lang, args.out):
+                print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+def shoot(lang: str, out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from agent_assist.settings import load_settings
+    from agent_assist.ui import run
+    from agent_assist.ui.controllers.main_controller import MainController
+    from agent_assist.ui.i18n import install_translators
+    from agent_assist.ui.views.settings_dialog import SettingsDialog
+    from agent_assist.ui.views.wrapup_dialog import WrapUpDialog
+
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qt, QApplication)
+    install_translators(qt, lang)
+    window = run.build("zhang.wei" if lang == "zh" else "maria.lopez", lang, demo_speed=30)
+    window.resize(1440, 900)
+    window.show()
+    controller = window.findChild(MainController)
+    assert controller is not None
+    camera = _Camera(lang, out)
+    run.after_shown(window, load_settings(), lang).join()
+    camera.settle(lambda: window.model_panel.isVisible() and controller.worklist.rowCount() > 0)
+    camera.save(window, "first-run")
+
+    window.model_panel.dismiss.click()
+    window.worklist.selectRow(0)
+    camera.settle(lambda: window.scripts.lines.count() > 0)
+    camera.save(window, "worklist")
+
+    window.demo_action.trigger()
+    camera.settle(lambda: window.findChild(WrapUpDialog) is not None, timeout_s=120)
+    dialog = window.findChild(WrapUpDialog)
+    assert dialog is not None
+    camera.settle(dialog.isVisible)
+    camera.save(window, "call")
+    camera.save(dialog, "wrap-up")
+    dialog.reject()
+
+    window.settings_action.trigger()
+    camera.settle(
+        lambda: (shown := window.findChild(SettingsDialog)) is not None and shown.isVisible()
+    )
+    settings = window.findChild(SettingsDialog)
+    assert settings is not None
+    camera.save(settings, "settings")
+    settings.reject()
+
+    window.close()
+    window.deleteLater()
+    qt.processEvents()
+    return camera.shots
+
+
+class _Camera:
+    def __init__(self, lang: str, out: Path) -> None:
+        self.lang, self.out = lang, out
+        self.shots: list[Path] = []
+
+    def settle(self, until: Callable[[], bool], timeout_s: float = 60.0) -> None:
+        """Let the window work until ``until()``, then lay out and paint."""
+        from PySide6.QtCore import QEventLoop
+
+        loop, deadline = QEventLoop(), time.monotonic() + timeout_s
+        while not until():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.lang}: the window did not reach the state in time")
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        for _ in range(5):
+            loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    def save(self, widget: QWidget, state: str) -> None:
+        path = self.out / f"{state}-{self.lang}.png"
+        if not widget.grab().save(str(path)):
+            raise RuntimeError(f"could not write {path}")
+        self.shots.append(path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
