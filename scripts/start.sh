@@ -24,7 +24,13 @@ user=zhang.wei ui_lang=zh
 [ "$lang" = en-US ] && user=maria.lopez ui_lang=en
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then
     # The desktop: the demo collector's worklist; "Demo call" plays a scripted call.
-    exec .venv/bin/agent-assist-desktop --as "$user" --lang "$ui_lang" "$@"
+    # A user chosen in the window's Settings wins unless AGENT_ASSIST_LANG names a team.
+    chosen=$(.venv/bin/python -c 'from agent_assist.settings import load_settings as s; print(s().user or "")' 2>/dev/null || true)
+    who=()
+    if [ -n "${AGENT_ASSIST_LANG:-}" ] || [ -z "$chosen" ]; then
+        who=(--as "$user" --lang "$ui_lang")
+    fi
+    exec .venv/bin/agent-assist-desktop "${who[@]}" "$@"
 fi
 echo "No display found: starting live transcription in this terminal instead." >&2
 exec .venv/bin/agent-assist transcribe --format text --as "$user" "${model[@]}" "$@"

@@ -74,7 +74,7 @@ def script_title(purpose: str, cues: tuple[str, ...]) -> str:
 
 
 def outcome_name(outcome: str) -> str:
-    """A call's outcome code (the wrap-up's and the contact history's), by name."""
+    """A contact attempt's outcome (the wrap-up's and the contact history's), by name."""
     names = {
         "promise_to_pay": QCoreApplication.translate("Outcome", "Promise to pay"),
         "refused": QCoreApplication.translate("Outcome", "Refused to pay"),
@@ -85,6 +85,14 @@ def outcome_name(outcome: str) -> str:
         "third_party": QCoreApplication.translate("Outcome", "Reached a third party"),
         "cease_request": QCoreApplication.translate("Outcome", "Asked us to stop calling"),
         "attorney": QCoreApplication.translate("Outcome", "Represented by a lawyer"),
+        # Attempts that reached nobody, and messages (the contact history's)
+        "busy": QCoreApplication.translate("Outcome", "Busy"),
+        "hung_up": QCoreApplication.translate("Outcome", "Hung up"),
+        "voicemail": QCoreApplication.translate("Outcome", "Voicemail"),
+        "disconnected": QCoreApplication.translate("Outcome", "Number disconnected"),
+        "failed": QCoreApplication.translate("Outcome", "Failed"),
+        "delivered": QCoreApplication.translate("Outcome", "Delivered"),
+        "sent": QCoreApplication.translate("Outcome", "Sent"),
     }
     return names.get(outcome, outcome)
 

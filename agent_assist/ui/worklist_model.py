@@ -20,7 +20,7 @@ from agent_assist.ui.display_names import segment_name
 
 Index = QModelIndex | QPersistentModelIndex
 
-CALL_COLUMN = 3
+CALL_COLUMN = 1  # next to the case: the first thing a collector checks
 
 # The compliance state a collector reads at a glance; the tooltip gives every reason.
 CALLABLE, OUTSIDE_HOURS, CAP_REACHED, HOLIDAY, BLOCKED = (
@@ -75,9 +75,9 @@ class WorklistModel(QAbstractTableModel):
     def columns(self) -> tuple[str, ...]:
         return (
             self.tr("Case"),
+            self.tr("Call now"),
             self.tr("Segment"),
             self.tr("Score"),
-            self.tr("Call now"),
             self.tr("Why first"),
         )
 
@@ -121,9 +121,9 @@ class WorklistModel(QAbstractTableModel):
         due = self.tr(" · promise due") if item.promises_due else ""
         cells = (
             p.history.case_ref + due,
+            _label(call_state(item)),
             segment_name(p.segment),
             f"{p.score:.2f}",
-            _label(call_state(item)),
             "; ".join(r.text for r in p.reasons),
         )
         return cells[column]

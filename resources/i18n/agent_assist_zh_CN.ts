@@ -387,6 +387,34 @@
         <source>Represented by a lawyer</source>
         <translation>已委托律师</translation>
     </message>
+    <message>
+        <source>Busy</source>
+        <translation>占线</translation>
+    </message>
+    <message>
+        <source>Hung up</source>
+        <translation>挂断</translation>
+    </message>
+    <message>
+        <source>Voicemail</source>
+        <translation>语音信箱</translation>
+    </message>
+    <message>
+        <source>Number disconnected</source>
+        <translation>停机/空号</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
 </context>
 <context>
     <name>ProfileController</name>
