@@ -102,6 +102,9 @@ def test_without_a_model_the_panel_explains_and_offers_both_downloads(
     assert view.cancel.isHidden()
     view.dismiss.click()  # the window stays usable without a model: the demo call works
     assert view.isHidden()
+    panel.downloads.reopen()  # File → Speech model… brings it back
+    assert not view.isHidden()
+    assert view.download_zh.isEnabled()
 
 
 def test_a_folder_that_is_not_a_model_is_a_clear_message(
@@ -242,6 +245,8 @@ def test_choosing_the_korean_model_folder_makes_it_ready(
     view = panel.view
     missing_panel(qtbot, panel)
 
+    chosen: list[str] = []
+    panel.downloads.folder_chosen.connect(chosen.append)
     view.choose_folder.click()
     dialog = view.findChild(QFileDialog)
     assert dialog is not None
@@ -252,6 +257,7 @@ def test_choosing_the_korean_model_folder_makes_it_ready(
     model = ready.args[0]
     assert isinstance(model, LoadedModel)
     assert model.path == panel.models_dir / korean_model_path.name  # copied in: it stays
+    assert chosen == [str(model.path)]  # and the settings will name it
     assert model.vosk_model is not None
     assert view.isHidden()
 

@@ -39,6 +39,8 @@ class ModelDownloadController(QObject):
     _progress = Signal(object, object)  # bytes done, total bytes (None when unknown)
     _installed = Signal(str, str)  # model spec to load (language or folder), its language
     _stopped = Signal(str)  # why nothing was installed
+    # A model folder the collector chose: kept in the settings, so the next start finds it.
+    folder_chosen = Signal(str)
 
     def __init__(
         self,
@@ -192,8 +194,19 @@ class ModelDownloadController(QObject):
         else:
             p.status.setText(self.tr("{done} MB").format(done=_mb(done)))
 
+    @Slot()
+    def reopen(self) -> None:
+        """Show the panel again (after "Not now", or to change the model)."""
+        self.panel.heading.setText(self.tr("Download or choose a speech model"))
+        if self._thread is None or not self._thread.is_alive():
+            self._idle()
+            self.panel.message.hide()
+        self.panel.show()
+
     @Slot(str, str)
     def _on_installed(self, spec: str, language: str) -> None:
+        if spec != language:  # a folder, not a catalogue download
+            self.folder_chosen.emit(spec)
         self._models.start(spec, language)
 
     @Slot(str)

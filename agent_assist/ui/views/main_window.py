@@ -33,7 +33,10 @@ class MainWindow(QMainWindow):
         # Settings live in the menu bar, apart from the call controls.
         self.settings_action = QAction(self.tr("Settings…"), self)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.menuBar().addMenu(self.tr("&File")).addAction(self.settings_action)
+        self.model_action = QAction(self.tr("Speech model…"), self)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.settings_action)
+        file_menu.addAction(self.model_action)
 
         # Across the top: start and end calls, the timer, the status line, the level meters.
         self.call_controls = CallControls()
