@@ -240,6 +240,10 @@
         <translation>设置…</translation>
     </message>
     <message>
+        <source>Speech model…</source>
+        <translation>语音模型…</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -312,6 +316,10 @@
     <message>
         <source>{done} MB</source>
         <translation>{done} MB</translation>
+    </message>
+    <message>
+        <source>Download or choose a speech model</source>
+        <translation>下载或选择语音模型</translation>
     </message>
     <message>
         <source>Mandarin</source>
