@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -15,7 +16,7 @@ from agent_assist.errors import StoreError, UserError
 from agent_assist.events import CallEnded, Event, Final, Flag, Partial
 from agent_assist.store.database import open_database
 from agent_assist.store.demo import load_demo
-from agent_assist.store.tables import Call
+from agent_assist.store.tables import Call, FlagRow, Promise
 from agent_assist.ui import run
 from agent_assist.ui.controllers.main_controller import MainController
 from agent_assist.ui.transcript_model import TranscriptModel
@@ -151,24 +152,65 @@ def test_a_demo_call_plays_through_the_real_session_and_is_stored(
 
 
 @pytest.mark.slow
-def test_the_call_on_the_selected_case_ends_in_its_wrap_up(
+def test_a_whole_demo_call_on_the_selected_case_is_followed_and_wrapped_up(
     qtbot: QtBot, demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Transcript grows, a crossed line raises the banner, the debtor's cue changes the
+    suggested script, and the wrap-up saves the call, its promise and its flags."""
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", demo_url)
     shown = run.build("zhang.wei", demo_speed=40)
     qtbot.addWidget(shown)
     shown.refresh_action.trigger()  # the app reads the worklist once the window is up
     qtbot.waitUntil(lambda: shown.worklist.model().rowCount() > 0, timeout=10_000)
-    shown.worklist.selectRow(0)
-    case_ref = shown.worklist.model().data(shown.worklist.model().index(0, 0))
+    window_controller = shown.findChild(run.MainController)
+    assert window_controller is not None
+    worklist = window_controller.worklist
+    row = next(  # a case whose status lets it be called: a blocked one keeps no promise
+        r for r in range(worklist.rowCount()) if not worklist.item(r).priority.blocked
+    )
+    shown.worklist.selectRow(row)
+    case_ref = shown.worklist.model().data(shown.worklist.model().index(row, 0)).split(" ")[0]
     assert shown.profile.case_ref.text() == case_ref  # the profile follows the selection
+    opening = shown.scripts.context.text()
     assert shown.scripts.lines.count() > 0  # and so do the suggested lines
+    contexts: list[str] = []
+    window_controller.bridge.received.connect(
+        lambda _e: contexts.append(shown.scripts.context.text())
+    )
+
     shown.demo_action.trigger()
     qtbot.waitUntil(lambda: shown.findChild(run.WrapUpDialog) is not None, timeout=30_000)
     dialog = shown.findChild(run.WrapUpDialog)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible, timeout=5_000)
-    assert case_ref.startswith("DEMO-CN-")
+    assert shown.transcript.model().rowCount() >= 8  # the dialogue's turns
+    assert not shown.banner.isHidden()  # the collector threatened a visit to the workplace
+    assert "Hardship" in " ".join(contexts)  # the script answered the debtor's cues
+    assert shown.scripts.context.text() != opening
+    assert dialog.outcome.currentData() == "promise_to_pay"  # heard, prefilled
+    assert dialog.promise_check.isChecked()
+    promised = dialog.promise_amount.text()
+
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+        dialog.save_button.click()
+    db = open_database(demo_url)
+    try:
+        with db.session() as session:
+            call = session.scalars(
+                select(Call)
+                .where(Call.outcome == "promise_to_pay")
+                .order_by(Call.started_at.desc())
+            ).first()
+            assert call is not None
+            assert call.case_id is not None
+            promises = session.scalars(select(Promise).where(Promise.call_id == call.id)).all()
+            categories = set(
+                session.scalars(select(FlagRow.category).where(FlagRow.call_id == call.id))
+            )
+    finally:
+        db.close()
+    assert [p.amount for p in promises] == [Decimal(promised)]
+    assert {"agent.threat", "debtor.hardship", "debtor.promise_to_pay"} <= categories
 
 
 def test_the_worklist_is_read_off_the_ui_thread_and_a_failure_is_a_message(qtbot: QtBot) -> None:
