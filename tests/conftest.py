@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,3 +74,19 @@ def no_stray_threads() -> Iterator[None]:
     for thread in set(threading.enumerate()) - before:
         thread.join(timeout=5)
         assert not thread.is_alive(), f"thread left running: {thread.name}"
+
+
+@pytest.fixture(autouse=True)
+def _english_window() -> Iterator[None]:
+    """Every test starts with an English window, whatever an earlier test installed
+    (``run.main()`` installs the language of the settings or ``--lang``)."""
+    yield
+    if "PySide6.QtCore" not in sys.modules:  # a test without Qt: nothing to undo
+        return
+    from PySide6.QtCore import QCoreApplication
+
+    from agent_assist.ui.i18n import install_translators
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        install_translators(app, "en")

@@ -2,19 +2,23 @@
 
 The user and the window language come from settings (the Settings dialog) unless
 ``--as USERNAME`` or ``--lang`` name them; without either, the demo collector in
-Chinese. The database comes from the same settings as the command line.
+Chinese. The database comes from the same settings as the command line. ``--call``
+starts a live call as soon as the speech model is ready; SIGTERM and Ctrl+C end the
+call in progress, store it and quit.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from types import FrameType
 
-from PySide6.QtCore import QProcess, Qt
+from PySide6.QtCore import QEventLoop, QProcess, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_assist import app, paths
@@ -42,7 +46,7 @@ from agent_assist.store.recorder import CallRecorder
 from agent_assist.store.spool import SpoolingWriter
 from agent_assist.ui.controllers.alerts_controller import AlertsController
 from agent_assist.ui.controllers.call_controller import StartedCall
-from agent_assist.ui.controllers.main_controller import MainController
+from agent_assist.ui.controllers.main_controller import CLOSE_WAIT_S, MainController
 from agent_assist.ui.controllers.model_controller import ModelController
 from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
@@ -60,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Without the flags, the user and language come from settings (the Settings dialog).
     parser.add_argument("--as", dest="username", metavar="USERNAME")
     parser.add_argument("--lang", choices=UI_LANGUAGES, help="language of the window and reasons")
+    # What a softphone integration launches when a call connects.
+    parser.add_argument(
+        "--call", action="store_true", help="start a live call as soon as the speech model is ready"
+    )
     args = parser.parse_args(argv)
     qt = QApplication.instance() or QApplication(sys.argv[:1])
     try:
@@ -72,12 +80,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Agent Assist", str(exc))
         return 2
     window.show()
+    if args.call:
+        call_when_ready(window)
     after_shown(window, settings, args.lang)
+    awake = end_on_signals(window)
     code = qt.exec()
+    awake.stop()
     # Tear the window down while Qt still runs, not in the interpreter's final collection.
     window.deleteLater()
     qt.processEvents()
     return code
+
+
+def call_when_ready(window: MainWindow) -> None:
+    """A live call starts as soon as the speech model is ready, once."""
+    controller = window.findChild(MainController)
+    models = window.findChild(ModelController)
+    assert controller is not None, "build() made it"
+    assert models is not None, "build() made it"
+    waiting = True
+
+    def ready(model: LoadedModel | None, _status: str) -> None:
+        nonlocal waiting
+        if model is not None and waiting:
+            waiting = False
+            controller.calls.start_live()
+
+    # Connected after build()'s set_model: the call controller has the model by now.
+    models.changed.connect(ready)
+
+
+SIGNAL_POLL_MS = 200  # how soon SIGTERM or Ctrl+C is noticed while Qt waits for events
+
+
+def end_on_signals(window: MainWindow) -> QTimer:
+    """SIGTERM (logoff, shutdown) and SIGINT (Ctrl+C) end the app as :func:`end_gracefully`
+    does. Python runs its signal handlers only while Python code runs: the returned timer
+    runs some inside Qt's loop."""
+
+    def handle(_signum: int, _frame: FrameType | None) -> None:
+        QTimer.singleShot(0, window, lambda: end_gracefully(window))
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handle)
+    awake = QTimer(window)
+    awake.timeout.connect(lambda: None)
+    awake.start(SIGNAL_POLL_MS)
+    return awake
+
+
+def end_gracefully(window: MainWindow) -> None:
+    """The call in progress ends without a question and its end is stored; then the window
+    closes and the app quits with 0."""
+    controller = window.findChild(MainController)
+    assert controller is not None, "build() made it"
+    if controller.calls.busy:
+        through = QEventLoop()
+        # Queued after the call's last event: once it quits, the window has had CallEnded.
+        controller.bridge.finished.connect(through.quit)
+        QTimer.singleShot(int(CLOSE_WAIT_S * 1000), through, through.quit)
+        controller.calls.end_call()  # a call still starting is ended as soon as it runs
+        through.exec()
+    window.removeEventFilter(controller)  # nobody is there to answer its question
+    window.close()
+    QApplication.quit()
 
 
 def after_shown(window: MainWindow, settings: Settings, lang: str) -> threading.Thread:

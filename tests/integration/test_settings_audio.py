@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
+from agent_assist.audio.setup_check import RATE, RECORD_S
 from agent_assist.settings import Settings
 from agent_assist.store.database import open_database
 from agent_assist.ui import run
-from agent_assist.ui.controllers.settings_controller import RATE, RECORD_S, SettingsController
+from agent_assist.ui.controllers.settings_controller import SettingsController
 from agent_assist.ui.views.settings_dialog import SettingsDialog
 from tests.support.pulse import PulseServer
 

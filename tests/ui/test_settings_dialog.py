@@ -21,6 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_assist.asr.locate import InstalledModel, missing_model_files
 from agent_assist.audio.devices import parse_channel_map
+from agent_assist.audio.setup_check import RATE, RECORD_S
 from agent_assist.errors import AudioError, UserError
 from agent_assist.rules.loader import load_pack
 from agent_assist.rules.registry import bundled_packs, resolve_pack
@@ -37,15 +38,9 @@ from agent_assist.settings import (
 from agent_assist.store.database import open_database
 from agent_assist.store.demo import load_demo
 from agent_assist.store.records import UserRecord
+from agent_assist.store.url_masking import mask_password, restore_password
 from agent_assist.ui import run
-from agent_assist.ui.controllers.settings_controller import (
-    RATE,
-    RECORD_S,
-    SettingsController,
-    SettingsServices,
-    mask_password,
-    restore_password,
-)
+from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.views.settings_dialog import SettingsDialog
 from tests.support.fake_sounddevice import FakeDevice, FakeSoundDevice, PortAudioError, dominant_hz
 
