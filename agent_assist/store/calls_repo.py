@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from agent_assist.errors import AccessDenied, StoreError
 from agent_assist.store.access import require_call_access, require_role
@@ -21,10 +21,14 @@ from agent_assist.store.records import (
     ReviewRecord,
     SegmentRecord,
 )
-from agent_assist.store.tables import Call, CoachingNote, FlagRow, Review, Segment
+from agent_assist.store.tables import Call, CoachingNote, FlagRow, Review, Segment, Team
 
 PAGE_SIZE = 50
-VERDICTS = ("upheld", "false_positive")
+VERDICTS = ("upheld", "false_positive", "needs_coaching")
+# QueueFilter.verdict: calls with a live flag nobody has judged yet.
+UNJUDGED = "unjudged"
+# QueueFilter.order
+NEWEST, MOST_SEVERE = "newest", "most_severe"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class QueueFilter:
     min_severity: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    flag_state: str | None = None  # raised | confirmed: calls with a flag in that state
+    verdict: str | None = None  # one of VERDICTS, or UNJUDGED
+    order: str = NEWEST
 
 
 class CallRepository:
@@ -53,31 +60,32 @@ class CallRepository:
     def review_queue(
         self, actor: Actor, where: QueueFilter = QueueFilter(), *, page: int = 0
     ) -> list[CallSummary]:
-        """Newest first, ``PAGE_SIZE`` a page, within what ``actor`` may read."""
-        query = _scoped(select(Call), actor)
-        if where.review_state:
-            query = query.where(Call.review_state == where.review_state)
-        if where.collector_id is not None:
-            query = query.where(Call.user_id == where.collector_id)
-        if where.team_id is not None:
-            query = query.where(Call.team_id == where.team_id)
-        if where.min_severity:
-            query = query.where(Call.max_severity >= SEVERITY_RANK[where.min_severity])
-        if where.since:
-            query = query.where(Call.started_at >= where.since)
-        if where.until:
-            query = query.where(Call.started_at < where.until)
-        if where.category:
-            query = query.where(
-                exists().where(
-                    FlagRow.call_id == Call.id,
-                    FlagRow.category == where.category,
-                    FlagRow.state != "retracted",
-                )
+        """``PAGE_SIZE`` a page, within what ``actor`` may read, newest or most severe first."""
+        query = _filtered(select(Call), actor, where)
+        if where.order == MOST_SEVERE:
+            query = query.order_by(
+                Call.max_severity.desc(), Call.critical_count.desc(), Call.started_at.desc()
             )
-        query = query.order_by(Call.started_at.desc()).limit(PAGE_SIZE).offset(page * PAGE_SIZE)
+        else:
+            query = query.order_by(Call.started_at.desc())
+        query = query.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
         with self._db.session() as session:
             return [_summary(c) for c in session.scalars(query)]
+
+    def review_count(self, actor: Actor, where: QueueFilter = QueueFilter()) -> int:
+        """How many calls ``review_queue`` pages through for the same filter."""
+        query = _filtered(select(func.count()).select_from(Call), actor, where)
+        with self._db.session() as session:
+            return int(session.scalar(query) or 0)
+
+    def teams(self, actor: Actor) -> list[tuple[int, str]]:
+        """The teams whose calls ``actor`` reviews (id, name), by name."""
+        require_role(actor, "team_lead", "admin", to="review calls")
+        query = select(Team.id, Team.name).order_by(Team.name)
+        if actor.role == "team_lead":
+            query = query.where(Team.id == actor.team_id)
+        with self._db.session() as session:
+            return [(row.id, row.name) for row in session.execute(query)]
 
     def get(self, actor: Actor, call_id: str) -> CallDetail:
         """One call with its transcript, flags and reviews; reads by others are audited."""
@@ -222,6 +230,42 @@ def _scoped(query: Select[Any], actor: Actor) -> Select[Any]:
     if actor.role == "collector":
         return query.where(Call.user_id == actor.user_id)
     raise AccessDenied(f"a {actor.role} has no review queue")
+
+
+def _filtered(query: Select[Any], actor: Actor, where: QueueFilter) -> Select[Any]:
+    query = _scoped(query, actor)
+    if where.review_state:
+        query = query.where(Call.review_state == where.review_state)
+    if where.collector_id is not None:
+        query = query.where(Call.user_id == where.collector_id)
+    if where.team_id is not None:
+        query = query.where(Call.team_id == where.team_id)
+    if where.min_severity:
+        query = query.where(Call.max_severity >= SEVERITY_RANK[where.min_severity])
+    if where.since:
+        query = query.where(Call.started_at >= where.since)
+    if where.until:
+        query = query.where(Call.started_at < where.until)
+    flag_terms = _flag_terms(where)
+    if flag_terms:
+        # One flag must meet every flag condition (a threat that is still unjudged).
+        query = query.where(exists().where(FlagRow.call_id == Call.id, *flag_terms))
+    return query
+
+
+def _flag_terms(where: QueueFilter) -> list[ColumnElement[bool]]:
+    terms: list[ColumnElement[bool]] = []
+    if where.category:
+        terms.append(FlagRow.category == where.category)
+    if where.flag_state:
+        terms.append(FlagRow.state == where.flag_state)
+    if where.verdict == UNJUDGED:
+        terms.append(FlagRow.verdict.is_(None))
+    elif where.verdict:
+        terms.append(FlagRow.verdict == where.verdict)
+    if terms and not where.flag_state:
+        terms.append(FlagRow.state != "retracted")
+    return terms
 
 
 def _call_for_update(session: Any, call_id: str) -> Call:

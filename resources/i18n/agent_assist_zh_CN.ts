@@ -109,6 +109,64 @@
     </message>
 </context>
 <context>
+    <name>CallPanel</name>
+    <message>
+        <source>Open a call from the queue (Enter).</source>
+        <translation>从队列中打开一通通话（回车）。</translation>
+    </message>
+    <message>
+        <source>1 · Valid breach</source>
+        <translation>1 · 确属违规</translation>
+    </message>
+    <message>
+        <source>2 · False positive</source>
+        <translation>2 · 误报</translation>
+    </message>
+    <message>
+        <source>3 · Needs coaching</source>
+        <translation>3 · 需要辅导</translation>
+    </message>
+    <message>
+        <source>A coaching note for the collector, or the review&apos;s summary</source>
+        <translation>给催收员的辅导意见，或本次质检的总结</translation>
+    </message>
+    <message>
+        <source>Send coaching note</source>
+        <translation>发送辅导意见</translation>
+    </message>
+    <message>
+        <source>Mark reviewed</source>
+        <translation>标记为已质检</translation>
+    </message>
+</context>
+<context>
+    <name>CallReviewController</name>
+    <message>
+        <source>Opening the call…</source>
+        <translation>正在打开通话…</translation>
+    </message>
+    <message>
+        <source>{who}, {when}, {length} · {state}</source>
+        <translation>{who}，{when}，{length} · {state}</translation>
+    </message>
+    <message>
+        <source>Write the note first.</source>
+        <translation>请先填写意见。</translation>
+    </message>
+    <message>
+        <source>Coaching note sent.</source>
+        <translation>辅导意见已发送。</translation>
+    </message>
+    <message>
+        <source>Marked reviewed.</source>
+        <translation>已标记为已质检。</translation>
+    </message>
+    <message>
+        <source>That did not work ({0}); try again.</source>
+        <translation>操作未成功（{0}）；请重试。</translation>
+    </message>
+</context>
+<context>
     <name>CaseStatus</name>
     <message>
         <source>active</source>
@@ -204,6 +262,33 @@
     <message>
         <source>Asks to stop calling</source>
         <translation>要求停止来电</translation>
+    </message>
+</context>
+<context>
+    <name>FlagsModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>原话</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -562,6 +647,197 @@
     <message>
         <source>Closing</source>
         <translation>结束语</translation>
+    </message>
+</context>
+<context>
+    <name>QueueController</name>
+    <message>
+        <source>Any</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>All calls</source>
+        <translation>所有通话</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Most severe first</source>
+        <translation>最严重在前</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>{n} calls</source>
+        <translation>{n} 通通话</translation>
+    </message>
+    <message>
+        <source>page {page} of {pages}</source>
+        <translation>第 {page} / {pages} 页</translation>
+    </message>
+    <message>
+        <source>The queue could not be read ({0}); try Refresh.</source>
+        <translation>无法读取质检队列（{0}）；请点击刷新重试。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>提示数</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Most severe</source>
+        <translation>最高严重程度</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>质检</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePanel</name>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation>至少</translation>
+    </message>
+    <message>
+        <source>Flag state</source>
+        <translation>提示状态</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>质检</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
+    <name>Review</name>
+    <message>
+        <source>Required statement missed</source>
+        <translation>遗漏必说内容</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>已触发</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Retracted</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Not judged</source>
+        <translation>未判定</translation>
+    </message>
+    <message>
+        <source>Valid breach</source>
+        <translation>确属违规</translation>
+    </message>
+    <message>
+        <source>False positive</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>Needs coaching</source>
+        <translation>需要辅导</translation>
+    </message>
+    <message>
+        <source>Nothing flagged</source>
+        <translation>无提示</translation>
+    </message>
+    <message>
+        <source>Unreviewed</source>
+        <translation>未质检</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已质检</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <source>Agent Assist · Review</source>
+        <translation>坐席助手 · 质检</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,147 @@
+"""``agent-assist bench review``: a month's review report on a large history (target ≤ 5 s)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import case, select, text, update
+from sqlalchemy.engine import make_url
+
+from agent_assist.errors import UserError
+from agent_assist.reports.csv_report import save_csv
+from agent_assist.reports.pdf_report import save_pdf
+from agent_assist.store import bench_data
+from agent_assist.store.database import Database, open_database
+from agent_assist.store.engine import open_engine
+from agent_assist.store.people_repo import SYSTEM
+from agent_assist.store.records import Actor
+from agent_assist.store.reports_repo import ReportRepository
+from agent_assist.store.tables import Call, FlagRow
+
+PG_ENV = ("AGENT_ASSIST_BENCH_PG_URL", "AGENT_ASSIST_TEST_PG_URL")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TARGET_S = 5.0
+
+
+def register(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = bench_sub.add_parser(
+        "review",
+        help="a month's review report (figures, PDF, CSV) on a large history",
+        description=(
+            "Generates --calls calls and --flags flags (a reviewed call's flags judged, one "
+            "in five false), then times the last month's report for a team lead and for an "
+            "administrator (every team): the figures from the database, then the PDF and "
+            "the CSV. PostgreSQL work happens in a private schema dropped afterwards."
+        ),
+    )
+    p.add_argument("--calls", type=int, default=200_000)
+    p.add_argument("--flags", type=int, default=1_000_000)
+    p.add_argument(
+        "--backend", choices=("both", "sqlite", "postgresql"), default="both", help="default: both"
+    )
+    p.add_argument("--pg-url", help=f"PostgreSQL server (default: ${PG_ENV[0]} or {DEFAULT_PG})")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    figures: dict[str, Any] = {"calls": args.calls, "flags": args.flags, "target_s": TARGET_S}
+    if args.backend in ("both", "sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            figures["sqlite"] = _measure(url, args, Path(folder))
+    if args.backend in ("both", "postgresql"):
+        server = args.pg_url or next((os.environ[v] for v in PG_ENV if v in os.environ), DEFAULT_PG)
+        with _private_schema(server) as url, tempfile.TemporaryDirectory() as folder:
+            figures["postgresql"] = _measure(url, args, Path(folder))
+    print(json.dumps(figures) if args.json else _as_text(figures))
+    return 0
+
+
+@contextmanager
+def _private_schema(server: str) -> Iterator[str]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = open_engine(server)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        admin.dispose()
+        raise UserError(f"cannot use the PostgreSQL server {server}: {exc}") from exc
+    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _measure(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    db = open_database(url)
+    try:
+        started = time.perf_counter()
+        bench_data.populate(db, calls=args.calls, flags=args.flags)
+        _judge(db)
+        result: dict[str, Any] = {"populate_s": round(time.perf_counter() - started, 1)}
+        lead = Actor(user_id=0, role="team_lead", team_id=1)
+        for name, actor in (("team_lead", lead), ("admin", SYSTEM)):
+            result[name] = _month_report(db, actor, folder / name)
+    finally:
+        db.close()
+    return result
+
+
+def _judge(db: Database) -> None:
+    """Verdicts on the reviewed calls' flags: every fifth one found false."""
+    reviewed = FlagRow.call_id.in_(select(Call.id).where(Call.review_state == "reviewed"))
+    verdict = case((FlagRow.id % 5 == 0, "false_positive"), else_="upheld")
+    with db.session() as session:
+        session.execute(update(FlagRow).where(reviewed).values(verdict=verdict))
+    bench_data.settle(db)
+
+
+def _month_report(db: Database, actor: Actor, stem: Path) -> dict[str, float]:
+    until = (bench_data.END - timedelta(seconds=1)).date()
+    since = until - timedelta(days=29)
+    reports = ReportRepository(db)
+    started = time.perf_counter()
+    report = reports.review_report(actor, since, until)
+    queried = time.perf_counter()
+    save_pdf(report, stem.with_suffix(".pdf"), "zh")
+    pdf_done = time.perf_counter()
+    save_csv(report, stem.with_suffix(".csv"), "zh")
+    csv_done = time.perf_counter()
+    return {
+        "query_s": round(queried - started, 3),
+        "pdf_s": round(pdf_done - queried, 3),
+        "csv_s": round(csv_done - pdf_done, 3),
+        "pdf_report_s": round(pdf_done - started, 3),
+        "collectors": len({w.collector for w in report.collector_weeks}),
+    }
+
+
+def _as_text(figures: dict[str, Any]) -> str:
+    lines = [f"{figures['calls']:,} calls, {figures['flags']:,} flags; a month's report"]
+    for backend in ("sqlite", "postgresql"):
+        if backend not in figures:
+            continue
+        for who in ("team_lead", "admin"):
+            f = figures[backend][who]
+            verdict = "ok" if f["pdf_report_s"] <= TARGET_S else f"over the {TARGET_S:g} s target"
+            lines.append(
+                f"{backend}, {who.replace('_', ' ')} ({f['collectors']} collectors): "
+                f"figures {f['query_s']} s + PDF {f['pdf_s']} s = {f['pdf_report_s']} s "
+                f"({verdict}); CSV {f['csv_s']} s"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Review reports as files for the bank: CSV for analysts, PDF for reading."""

@@ -1,0 +1,114 @@
+"""``agent-assist-review``: the team lead's review window on the configured database.
+
+``--as USERNAME`` names the team lead (or admin) and ``--lang`` the window's language;
+without them, the user and language of the settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from agent_assist import app
+from agent_assist.errors import UserError
+from agent_assist.privacy import mask_text
+from agent_assist.rules.taxonomy import load_taxonomy
+from agent_assist.settings import UI_LANGUAGES, load_settings
+from agent_assist.store.calls_repo import CallRepository, QueueFilter
+from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.ui.i18n import install_translators
+from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
+from agent_assist.ui.review.controllers.queue_controller import (
+    Choices,
+    QueueController,
+    QueuePage,
+)
+from agent_assist.ui.review.explanations import RuleExplanations
+from agent_assist.ui.review.names import REQUIRED_STATEMENT
+from agent_assist.ui.review.views.review_window import ReviewWindow
+
+REVIEWERS = ("team_lead", "admin")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agent-assist-review")
+    parser.add_argument("--as", dest="username", metavar="USERNAME", help="a team lead or admin")
+    parser.add_argument("--lang", choices=UI_LANGUAGES, help="the window's language")
+    args = parser.parse_args(argv)
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        settings = load_settings()
+        username = args.username or settings.user
+        lang = args.lang or settings.ui_language or "zh"
+        if not username:
+            raise UserError("name the team lead who reviews with --as USERNAME")
+        window = build(username, lang)
+    except UserError as exc:
+        QMessageBox.critical(None, "Agent Assist", str(exc))
+        return 2
+    window.show()
+    code = qt.exec()
+    window.deleteLater()
+    qt.processEvents()
+    return code
+
+
+def build(username: str, lang: str = "zh") -> ReviewWindow:
+    """The review window for ``username`` (a team lead or an admin), in ``lang``."""
+    qt = QApplication.instance()
+    assert qt is not None, "a QApplication runs before any window is built"
+    install_translators(qt, lang)
+    db = app.open_store()
+    user = PeopleRepository(db).find(username)
+    if user is None or user.role not in REVIEWERS:
+        db.close()
+        if user is None:
+            raise UserError(
+                f"no active user named {username!r}; name a team lead with --as "
+                "(the demo team's are lead.chen and lead.jones: `agent-assist db demo`)"
+            )
+        raise UserError(
+            f"{username} is a {user.role.replace('_', ' ')}: the review window is for team "
+            "leads and admins. Sign in as your team lead with --as USERNAME."
+        )
+    actor = user.as_actor()
+    calls = CallRepository(db, mask_text)
+    people = PeopleRepository(db)
+    explanations = RuleExplanations()
+    window = ReviewWindow()
+
+    names: dict[int, str] = {}  # collectors by id, once the choices are read
+
+    def load_page(where: QueueFilter, page: int) -> QueuePage:
+        return QueuePage(
+            calls.review_queue(actor, where, page=page), calls.review_count(actor, where)
+        )
+
+    def load_choices() -> Choices:
+        explanations.load()
+        members = [m for m in people.team_members(actor) if m.role == "collector"]
+        collectors = [(m.id, m.display_name) for m in members]
+        names.update(collectors)
+        return Choices(
+            teams=calls.teams(actor),
+            collectors=collectors,
+            categories=[*load_taxonomy(), REQUIRED_STATEMENT],
+        )
+
+    queue = QueueController(window.queue, load_page, load_choices, window)
+    review = CallReviewController(
+        window.call,
+        calls,
+        actor,
+        explanations,
+        names=lambda user_id: names.get(user_id, "") if user_id is not None else "",
+        parent=window,
+    )
+    queue.opened.connect(review.open)
+    review.reviewed.connect(queue.refresh)
+    window.destroyed.connect(db.close)
+    queue.start()
+    return window
