@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
-STATES = ("first-run", "worklist", "call", "wrap-up", "settings")
+STATES = ("first-run", "worklist", "call", "wrap-up", "settings", "review")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         load_demo(db)
         db.close()
         for lang in args.lang:
-            for path in shoot(lang, args.out):
+            for path in [*shoot(lang, args.out), *shoot_review(lang, args.out)]:
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
@@ -95,6 +95,35 @@ def shoot(lang: str, out: Path) -> list[Path]:
     camera.save(settings, "settings")
     settings.reject()
 
+    window.close()
+    window.deleteLater()
+    qt.processEvents()
+    return camera.shots
+
+
+def shoot_review(lang: str, out: Path) -> list[Path]:
+    """The team lead's review window with the newest flagged call open."""
+    from PySide6.QtWidgets import QApplication
+
+    from agent_assist.ui import review_run
+    from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
+    from agent_assist.ui.review.controllers.queue_controller import QueueController
+
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    window = review_run.build("lead.chen" if lang == "zh" else "lead.jones", lang)
+    window.resize(1440, 900)
+    window.show()
+    queue = window.findChild(QueueController)
+    review = window.findChild(CallReviewController)
+    assert queue is not None
+    assert review is not None
+    camera = _Camera(lang, out)
+    camera.settle(lambda: queue.model.rowCount() > 0)
+    if queue.selected_call() is None:
+        queue.move(1)
+    queue.open_selected()
+    camera.settle(lambda: review.flags.rowCount() > 0)
+    camera.save(window, "review")
     window.close()
     window.deleteLater()
     qt.processEvents()

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from agent_assist.asr.display import for_display
 from agent_assist.store.records import FlagRecord
 from agent_assist.ui.review.names import (
     clock,
@@ -89,7 +90,7 @@ class FlagsModel(QAbstractTableModel):
             clock(flag.t_ms),
             flag_category_name(flag.category),
             severity_name(flag.severity),
-            flag.span_text,
+            for_display(flag.span_text).text,  # Mandarin without Vosk's spaces
             verdict_name(flag.verdict),
             self._explain(flag.rule_id),
         )
