@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select, update
+from sqlalchemy import Connection, String, case, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,6 +23,9 @@ from agent_assist.store.records import SEVERITY_RANK
 from agent_assist.store.tables import Base, Call, FlagRow, Segment
 
 Op = dict[str, Any]
+# PostgreSQL channel told of every call and flag write (payload: the call's team id),
+# so the live floor view (store/floor.py) wakes at once instead of at its next poll.
+FLOOR_CHANNEL = "agent_assist_floor"
 Masker = Callable[[str], str]
 
 
@@ -162,6 +165,8 @@ def apply_op(db: Database, op: Op) -> None:
             _call_ended(conn, op)
         else:
             raise ValueError(f"unknown write operation {kind!r}")
+        if kind != "segment" and conn.dialect.name == "postgresql":
+            _notify_floor(conn, op["call_id"])
 
 
 def _upsert(
@@ -205,6 +210,12 @@ def _refresh_counts(conn: Connection, call_id: str) -> None:
             ),
         )
     )
+
+
+def _notify_floor(conn: Connection, call_id: str) -> None:
+    """NOTIFY in the write's own transaction: delivered when, and only if, it commits."""
+    team = func.coalesce(cast(Call.team_id, String), "")
+    conn.execute(select(func.pg_notify(FLOOR_CHANNEL, team)).where(Call.id == call_id))
 
 
 def _call_ended(conn: Connection, op: Op) -> None:

@@ -18,9 +18,11 @@ from agent_assist.privacy import mask_text
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.settings import UI_LANGUAGES, load_settings
 from agent_assist.store.calls_repo import CallRepository, QueueFilter
+from agent_assist.store.floor import FloorWatcher
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
+from agent_assist.ui.review.controllers.floor_controller import FloorController, OnChange, OnError
 from agent_assist.ui.review.controllers.queue_controller import (
     Choices,
     QueueController,
@@ -109,6 +111,18 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
     )
     queue.opened.connect(review.open)
     review.reviewed.connect(queue.refresh)
-    window.destroyed.connect(db.close)
+
+    def watch(on_change: OnChange, on_error: OnError) -> FloorWatcher:
+        return FloorWatcher(db, actor, on_change, on_error=on_error)
+
+    floor = FloorController(window.floor, watch, explanations, window)
+    window.closed.connect(floor.stop)
+
+    def close_store() -> None:
+        floor.stop()  # a window deleted without being closed: its watcher stops first
+        db.close()
+
+    window.destroyed.connect(close_store)
     queue.start()
+    floor.start()
     return window

@@ -265,6 +265,29 @@
     </message>
 </context>
 <context>
+    <name>CriticalFlagsModel</name>
+    <message>
+        <source>At</source>
+        <translation>时刻</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>In the call</source>
+        <translation>通话内时间</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>原话</translation>
+    </message>
+</context>
+<context>
     <name>FlagsModel</name>
     <message>
         <source>Time</source>
@@ -289,6 +312,51 @@
     <message>
         <source>Why</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>FloorCallsModel</name>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始于</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>提示数</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+</context>
+<context>
+    <name>FloorController</name>
+    <message>
+        <source>Watching the floor…</source>
+        <translation>正在监控现场…</translation>
+    </message>
+    <message>
+        <source>{calls} calls in progress, {critical} critical flags</source>
+        <translation>{calls} 通通话进行中，{critical} 条严重提示</translation>
+    </message>
+    <message>
+        <source>The floor could not be read ({0}); trying again.</source>
+        <translation>无法读取现场情况（{0}）；正在重试。</translation>
+    </message>
+</context>
+<context>
+    <name>FloorPanel</name>
+    <message>
+        <source>Calls in progress</source>
+        <translation>进行中的通话</translation>
+    </message>
+    <message>
+        <source>Critical flags, newest first</source>
+        <translation>严重提示（最新在前）</translation>
     </message>
 </context>
 <context>
@@ -838,6 +906,14 @@
     <message>
         <source>Agent Assist · Review</source>
         <translation>坐席助手 · 质检</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>质检</translation>
+    </message>
+    <message>
+        <source>Live floor</source>
+        <translation>实时现场</translation>
     </message>
 </context>
 <context>

@@ -1,14 +1,20 @@
-"""The team lead's review window: the queue beside the call being reviewed. Layout only."""
+"""The team lead's review window: the queue beside the call being reviewed, and the live
+floor in a tab of its own. Layout only."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMainWindow, QSplitter
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
 
 from agent_assist.ui.review.views.call_panel import CallPanel
+from agent_assist.ui.review.views.floor_panel import FloorPanel
 from agent_assist.ui.review.views.queue_panel import QueuePanel
 
 
 class ReviewWindow(QMainWindow):
+    closed = Signal()  # the window was closed: threads watching for it stop
+
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Agent Assist · Review"))
@@ -19,4 +25,12 @@ class ReviewWindow(QMainWindow):
         split.addWidget(self.queue)
         split.addWidget(self.call)
         split.setSizes([600, 800])
-        self.setCentralWidget(split)
+        self.floor = FloorPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, self.tr("Review"))
+        self.tabs.addTab(self.floor, self.tr("Live floor"))
+        self.setCentralWidget(self.tabs)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)
