@@ -9,17 +9,23 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
+from agent_assist.reports.csv_report import save_csv
+from agent_assist.reports.labels import Lang
+from agent_assist.reports.pdf_report import save_pdf
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.settings import UI_LANGUAGES, load_settings
 from agent_assist.store.calls_repo import CallRepository, QueueFilter
 from agent_assist.store.floor import FloorWatcher
 from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.store.reports_repo import ReportRepository, ReviewReport
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
 from agent_assist.ui.review.controllers.floor_controller import FloorController, OnChange, OnError
@@ -28,6 +34,7 @@ from agent_assist.ui.review.controllers.queue_controller import (
     QueueController,
     QueuePage,
 )
+from agent_assist.ui.review.controllers.report_controller import ReportController
 from agent_assist.ui.review.explanations import RuleExplanations
 from agent_assist.ui.review.names import REQUIRED_STATEMENT
 from agent_assist.ui.review.views.review_window import ReviewWindow
@@ -117,6 +124,26 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
 
     floor = FloorController(window.floor, watch, explanations, window)
     window.closed.connect(floor.stop)
+
+    reports = ReportRepository(db)
+    report_lang: Lang = "en" if lang == "en" else "zh"
+
+    def load_report(since: date, until: date) -> ReviewReport:
+        return reports.review_report(actor, since, until)
+
+    def export_report(since: date, until: date, fmt: str, path: Path) -> None:
+        def write(report: ReviewReport) -> None:
+            if fmt == "pdf":
+                save_pdf(report, path, report_lang)
+            else:
+                save_csv(report, path, report_lang)
+
+        reports.export(actor, since, until, fmt, write)
+
+    report = ReportController(window.report, load_report, export_report, window)
+    window.tabs.currentChanged.connect(
+        lambda index: report.ensure_loaded() if window.tabs.widget(index) is window.report else None
+    )
 
     def close_store() -> None:
         floor.stop()  # a window deleted without being closed: its watcher stops first

@@ -843,6 +843,140 @@
     </message>
 </context>
 <context>
+    <name>ReportController</name>
+    <message>
+        <source>Reading the report…</source>
+        <translation>正在读取报告…</translation>
+    </message>
+    <message>
+        <source>PDF report (*.pdf)</source>
+        <translation>PDF 报告 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the review report</source>
+        <translation>导出质检报告</translation>
+    </message>
+    <message>
+        <source>Writing {file}…</source>
+        <translation>正在写入 {file}…</translation>
+    </message>
+    <message>
+        <source>{since} to {until}, team: {team}</source>
+        <translation>{since} 至 {until}，团队：{team}</translation>
+    </message>
+    <message>
+        <source>all teams</source>
+        <translation>所有团队</translation>
+    </message>
+    <message>
+        <source>Flags per collector</source>
+        <translation>各催收员提示数</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>提示数</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>周</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>Trend per category (top {n})</source>
+        <translation>各类别趋势（前 {n} 名）</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>False-positive rate per rule, worst first</source>
+        <translation>各规则误报率（最高在前）</translation>
+    </message>
+    <message>
+        <source>False positives</source>
+        <translation>误报数</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Verdicts</source>
+        <translation>判定数</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>比率</translation>
+    </message>
+    <message>
+        <source>Promises kept per collector</source>
+        <translation>各催收员承诺履行情况</translation>
+    </message>
+    <message>
+        <source>Kept</source>
+        <translation>已履行</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>已违约</translation>
+    </message>
+    <message>
+        <source>Nothing in this period.</source>
+        <translation>该时段内没有数据。</translation>
+    </message>
+    <message>
+        <source>The report could not be read ({0}). Try Refresh again.</source>
+        <translation>无法读取报告（{0}）。请再次点击刷新。</translation>
+    </message>
+    <message>
+        <source>Report written to {file}</source>
+        <translation>报告已写入 {file}</translation>
+    </message>
+    <message>
+        <source>The report could not be written ({0}).</source>
+        <translation>报告无法写入（{0}）。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPanel</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+</context>
+<context>
     <name>Review</name>
     <message>
         <source>Required statement missed</source>
@@ -914,6 +1048,10 @@
     <message>
         <source>Live floor</source>
         <translation>实时现场</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
     </message>
 </context>
 <context>

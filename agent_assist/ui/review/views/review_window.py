@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget
 from agent_assist.ui.review.views.call_panel import CallPanel
 from agent_assist.ui.review.views.floor_panel import FloorPanel
 from agent_assist.ui.review.views.queue_panel import QueuePanel
+from agent_assist.ui.review.views.report_panel import ReportPanel
 
 
 class ReviewWindow(QMainWindow):
@@ -26,9 +27,11 @@ class ReviewWindow(QMainWindow):
         split.addWidget(self.call)
         split.setSizes([600, 800])
         self.floor = FloorPanel()
+        self.report = ReportPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(split, self.tr("Review"))
         self.tabs.addTab(self.floor, self.tr("Live floor"))
+        self.tabs.addTab(self.report, self.tr("Report"))
         self.setCentralWidget(self.tabs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
