@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from agent_assist.compliance import check
 from agent_assist.compliance.worklist import WorklistItem
 from agent_assist.ui.display_names import segment_name
-
-Index = QModelIndex | QPersistentModelIndex
+from agent_assist.ui.rows_model import RowsModel
 
 CALL_COLUMN = 1  # next to the case: the first thing a collector checks
 
@@ -67,11 +57,7 @@ def _label(state: str) -> str:
     return labels[state]
 
 
-class WorklistModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[WorklistItem] = []
-
+class WorklistModel(RowsModel[WorklistItem]):
     def columns(self) -> tuple[str, ...]:
         return (
             self.tr("Case"),
@@ -82,51 +68,29 @@ class WorklistModel(QAbstractTableModel):
         )
 
     def set_items(self, items: list[WorklistItem]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item(self, row: int) -> WorklistItem:
-        return self._items[row]
+        return self.row(row)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.columns())
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self._items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(item, index.column())
-        if index.column() != CALL_COLUMN:
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return _COLOURS[call_state(item)]
-        if role == Qt.ItemDataRole.ToolTipRole and not item.callable_now:
-            return self._why_not(item)
-        return None
-
-    def _cell(self, item: WorklistItem, column: int) -> str:
+    def cells(self, item: WorklistItem) -> tuple[str, ...]:
         p = item.priority
         due = self.tr(" · promise due") if item.promises_due else ""
-        cells = (
+        return (
             p.history.case_ref + due,
             _label(call_state(item)),
             segment_name(p.segment),
             f"{p.score:.2f}",
             "; ".join(r.text for r in p.reasons),
         )
-        return cells[column]
+
+    def foreground(self, item: WorklistItem, column: int) -> QColor | None:
+        return _COLOURS[call_state(item)] if column == CALL_COLUMN else None
+
+    def tooltip(self, item: WorklistItem, column: int) -> str | None:
+        if column != CALL_COLUMN or item.callable_now:
+            return None
+        return self._why_not(item)
 
     def _why_not(self, item: WorklistItem) -> str:
         lines = [reason.message for reason in item.verdict.reasons]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from agent_assist.asr.display import for_display
@@ -18,8 +17,7 @@ from agent_assist.ui.review.names import (
     severity_name,
     verdict_name,
 )
-
-Index = QModelIndex | QPersistentModelIndex
+from agent_assist.ui.rows_model import RowsModel
 
 CRITICAL = QColor("#b00020")
 RETRACTED = QColor("#9e9e9e")
@@ -28,11 +26,10 @@ RETRACTED = QColor("#9e9e9e")
 Explain = Callable[[str], str]
 
 
-class FlagsModel(QAbstractTableModel):
+class FlagsModel(RowsModel[FlagRecord]):
     def __init__(self, explain: Explain, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._explain = explain
-        self._flags: list[FlagRecord] = []
 
     def columns(self) -> tuple[str, ...]:
         return (
@@ -45,48 +42,27 @@ class FlagsModel(QAbstractTableModel):
         )
 
     def set_flags(self, flags: tuple[FlagRecord, ...]) -> None:
-        self.beginResetModel()
-        self._flags = sorted(flags, key=lambda f: f.t_ms)
-        self.endResetModel()
+        self.set_rows(sorted(flags, key=lambda f: f.t_ms))
 
     def flag(self, row: int) -> FlagRecord:
-        return self._flags[row]
+        return self.row(row)
 
     def set_verdict(self, flag_row_id: int, verdict: str) -> None:
-        for row, flag in enumerate(self._flags):
+        for row, flag in enumerate(self._rows):
             if flag.id == flag_row_id:
-                self._flags[row] = replace(flag, verdict=verdict)
-                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                self.replace_row(row, replace(flag, verdict=verdict))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._flags)
+    def foreground(self, flag: FlagRecord, column: int) -> QColor | None:
+        if flag.state == "retracted":
+            return RETRACTED
+        return CRITICAL if flag.severity == "critical" else None
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.columns())
+    def tooltip(self, flag: FlagRecord, column: int) -> str | None:
+        # The whole explanation, however long.
+        return f"{flag_state_name(flag.state)}\n{self._explain(flag.rule_id)}".strip()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        flag = self._flags[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(flag, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if flag.state == "retracted":
-                return RETRACTED
-            return CRITICAL if flag.severity == "critical" else None
-        if role == Qt.ItemDataRole.ToolTipRole:  # the whole explanation, however long
-            return f"{flag_state_name(flag.state)}\n{self._explain(flag.rule_id)}".strip()
-        return None
-
-    def _cell(self, flag: FlagRecord, column: int) -> str:
-        cells = (
+    def cells(self, flag: FlagRecord) -> tuple[str, ...]:
+        return (
             clock(flag.t_ms),
             flag_category_name(flag.category),
             severity_name(flag.severity),
@@ -94,4 +70,3 @@ class FlagsModel(QAbstractTableModel):
             verdict_name(flag.verdict),
             self._explain(flag.rule_id),
         )
-        return cells[column]

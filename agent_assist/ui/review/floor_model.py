@@ -3,67 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QColor
 
 from agent_assist.store.floor import FloorCall, FloorFlag
 from agent_assist.ui.review.names import clock, flag_category_name
 from agent_assist.ui.review.queue_model import CRITICAL
-
-Index = QModelIndex | QPersistentModelIndex
-Row = TypeVar("Row")
+from agent_assist.ui.rows_model import RowsModel
 
 
-class _Rows(QAbstractTableModel, Generic[Row]):
-    """Read-only rows replaced as a whole with each snapshot."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[Row, ...] = ()
-
-    def columns(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def cells(self, row: Row) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def alarming(self, row: Row) -> bool:
-        return False
-
-    def set_rows(self, rows: tuple[Row, ...]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row(self, at: int) -> Row:
-        return self._rows[at]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.columns())
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cells(row)[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and self.alarming(row):
-            return CRITICAL
-        return None
-
-
-class FloorCallsModel(_Rows[FloorCall]):
+class FloorCallsModel(RowsModel[FloorCall]):
     """One row per call in progress, the newest first."""
 
     def columns(self) -> tuple[str, ...]:
@@ -77,22 +27,17 @@ class FloorCallsModel(_Rows[FloorCall]):
             str(row.critical_count),
         )
 
-    def alarming(self, row: FloorCall) -> bool:
-        return row.critical_count > 0
+    def foreground(self, row: FloorCall, column: int) -> QColor | None:
+        return CRITICAL if row.critical_count > 0 else None
 
 
-class CriticalFlagsModel(_Rows[FloorFlag]):
+class CriticalFlagsModel(RowsModel[FloorFlag]):
     """The newest critical flags of the calls in progress, the newest first; a row's
     tooltip says why its rule flags."""
 
     def __init__(self, explain: Callable[[str], str], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._explain = explain
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            return self._explain(self.row(index.row()).rule_id) or None
-        return super().data(index, role)
 
     def columns(self) -> tuple[str, ...]:
         return (
@@ -112,5 +57,8 @@ class CriticalFlagsModel(_Rows[FloorFlag]):
             row.text,
         )
 
-    def alarming(self, row: FloorFlag) -> bool:
-        return True
+    def foreground(self, row: FloorFlag, column: int) -> QColor | None:
+        return CRITICAL
+
+    def tooltip(self, row: FloorFlag, column: int) -> str | None:
+        return self._explain(row.rule_id) or None

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from agent_assist.store.records import SEVERITY_RANK
 from agent_assist.ui.display_names import category_name
 
-SEVERITIES = ("info", "warning", "critical")
+SEVERITIES = tuple(sorted(SEVERITY_RANK, key=SEVERITY_RANK.__getitem__))  # info … critical
 FLAG_STATES = ("raised", "confirmed", "retracted")
 REVIEW_STATES = ("pending", "reviewed")
 REQUIRED_STATEMENT = "required_statement"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from agent_assist.store.records import CallSummary
@@ -15,16 +14,14 @@ from agent_assist.ui.review.names import (
     severity_name,
     severity_of_rank,
 )
-
-Index = QModelIndex | QPersistentModelIndex
+from agent_assist.ui.rows_model import RowsModel
 
 CRITICAL = QColor("#b00020")
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(RowsModel[CallSummary]):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._calls: list[CallSummary] = []
         self._names: Mapping[int, str] = {}
 
     def columns(self) -> tuple[str, ...]:
@@ -45,42 +42,20 @@ class QueueModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_calls(self, calls: list[CallSummary]) -> None:
-        self.beginResetModel()
-        self._calls = list(calls)
-        self.endResetModel()
+        self.set_rows(calls)
 
     def call(self, row: int) -> CallSummary:
-        return self._calls[row]
+        return self.row(row)
 
     def row_of(self, call_id: str) -> int | None:
-        return next((r for r, c in enumerate(self._calls) if c.id == call_id), None)
+        return next((r for r, c in enumerate(self._rows) if c.id == call_id), None)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self._calls)
+    def foreground(self, row: CallSummary, column: int) -> QColor | None:
+        return CRITICAL if row.critical_count else None
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's API
-        return 0 if parent.isValid() else len(self.columns())
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns()[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        call = self._calls[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._cell(call, index.column())
-        if role == Qt.ItemDataRole.ForegroundRole and call.critical_count:
-            return CRITICAL
-        return None
-
-    def _cell(self, call: CallSummary, column: int) -> str:
+    def cells(self, call: CallSummary) -> tuple[str, ...]:
         collector = "" if call.user_id is None else self._names.get(call.user_id, str(call.user_id))
-        cells = (
+        return (
             call.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             collector,
             "" if call.duration_ms is None else clock(call.duration_ms),
@@ -89,4 +64,3 @@ class QueueModel(QAbstractTableModel):
             severity_name(severity_of_rank(call.max_severity)),
             review_state_name(call.review_state),
         )
-        return cells[column]
