@@ -46,6 +46,9 @@ class Settings:
     # The window's language ("zh" or "en") and who signs in; None = ask / the default.
     ui_language: str | None = None
     user: str | None = None
+    # What suggested lines say for {bank} and {hotline}; None = a visible blank to fill.
+    bank_name: str | None = None
+    bank_hotline: str | None = None
 
 
 # Each field's place in the file: (table, key).
@@ -60,6 +63,8 @@ _PLACES: dict[str, tuple[str, str]] = {
     "script_library": ("scripts", "library"),
     "ui_language": ("ui", "language"),
     "user": ("ui", "user"),
+    "bank_name": ("bank", "name"),
+    "bank_hotline": ("bank", "hotline"),
 }
 
 
@@ -98,6 +103,8 @@ def load_settings(path: Path | None = None) -> Settings:
         script_library=_text(_table(values, "scripts", path), "library", path),
         ui_language=language,
         user=_text(ui, "user", path),
+        bank_name=_text(_table(values, "bank", path), "name", path),
+        bank_hotline=_text(_table(values, "bank", path), "hotline", path),
     )
 
 

@@ -24,6 +24,14 @@ user=zhang.wei ui_lang=zh
 [ "$lang" = en-US ] && user=maria.lopez ui_lang=en
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || [ -n "${QT_QPA_PLATFORM:-}" ]; then
     # The desktop: the demo collector's worklist; "Demo call" plays a scripted call.
+    # The demo bank's name for the suggested lines, unless the settings name a bank.
+    .venv/bin/python - "$ui_lang" <<'PY' || true
+import sys
+from agent_assist.settings import load_settings, save_settings
+from agent_assist.store.demo import demo_setup
+if not load_settings().bank_name:
+    save_settings({"bank_name": demo_setup(sys.argv[1])["bank"]})
+PY
     # A user chosen in the window's Settings wins unless AGENT_ASSIST_LANG names a team.
     chosen=$(.venv/bin/python -c 'from agent_assist.settings import load_settings as s; print(s().user or "")' 2>/dev/null || true)
     who=()

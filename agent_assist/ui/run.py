@@ -229,6 +229,8 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
             "`agent-assist db demo` or name another user with --as"
         )
     model = load_risk_model(default_model_path())
+    settings = load_settings()
+    bank = BankDetails(settings.bank_name, settings.bank_hotline)
     window = MainWindow()
     language = "zh-CN" if lang == "zh" else "en-US"
     models = ModelController(paths.models_dir(), window)
@@ -269,14 +271,12 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         wrap_up,
         lambda speech: live_call(db, username, speech),
     )
-    scripts = ScriptController(
-        window.scripts, agent_name=user.display_name, bank=BankDetails(None, None)
-    )
+    scripts = ScriptController(window.scripts, agent_name=user.display_name, bank=bank)
     alerts = AlertsController(
         window.banner,
         window.alerts,
         agent_name=user.display_name,
-        bank=BankDetails(None, None),
+        bank=bank,
         language=language,
     )
     profile = ProfileController(window.profile, CaseRepository(db), ContactRepository(db))

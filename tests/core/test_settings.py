@@ -120,3 +120,10 @@ def test_saving_refuses_to_overwrite_a_broken_file(tmp_path: Path) -> None:
 def test_saving_an_unknown_setting_is_a_programming_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a setting: colour"):
         save_settings({"colour": "red"}, tmp_path / "settings.toml")
+
+
+def test_the_bank_the_suggested_lines_name(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    saved = save_settings({"bank_name": "华信银行", "bank_hotline": "95555"}, path)
+    assert (saved.bank_name, saved.bank_hotline) == ("华信银行", "95555")
+    assert "[bank]" in path.read_text(encoding="utf-8")
