@@ -242,6 +242,86 @@ class PublishedVersion(Base):
     published_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class ActiveVersion(Base):
+    """The published version of a pack or library every desktop of the team runs from its
+    next call; no row means the files shipped with the app. Rollback points it back."""
+
+    __tablename__ = "active_versions"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # rule_pack | script_library
+    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MissedFlag(Base):
+    """Words on a call that should have been flagged and were not, noted by a team lead:
+    a proposed ``should_flag`` example for the trainers."""
+
+    __tablename__ = "missed_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[str] = mapped_column(String(8))
+    utterance: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # masked
+    category: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    noted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    noted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ExampleDecision(Base):
+    """A trainer's answer to a proposed example (a false positive's words, a missed
+    breach's words): accepted into a pack, or dismissed. One answer per proposal."""
+
+    __tablename__ = "example_decisions"
+    __table_args__ = (UniqueConstraint("source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))  # false_positive (flags.id) | missed
+    source_id: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(16))  # accepted | dismissed
+    rule_id: Mapped[str | None] = mapped_column(String(100))  # where it was accepted
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DrillSession(Base):
+    """A trainee's role-play drill: the scenario, the pack it was scored by, the score."""
+
+    __tablename__ = "drill_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(100))
+    language: Mapped[str] = mapped_column(String(8))
+    pack_ref: Mapped[str] = mapped_column(String(64))
+    pack_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    score: Mapped[float | None] = mapped_column(Float)
+    report: Mapped[str | None] = mapped_column(Text)  # JSON: the session report
+
+
+class DrillTurn(Base):
+    """One line of a drill, stored as it is said: the app's debtor line or the trainee's."""
+
+    __tablename__ = "drill_turns"
+    __table_args__ = (UniqueConstraint("session_id", "turn"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("drill_sessions.id", ondelete="CASCADE"), index=True
+    )
+    turn: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(8))  # debtor (the app) | agent (the trainee)
+    text: Mapped[str] = mapped_column(Text)  # masked
+    flags: Mapped[str] = mapped_column(Text, default="[]")  # JSON: what the rules raised
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Recording(Base):
     """Call audio, kept only when recording is turned on; deleted after its retention."""
 
