@@ -127,14 +127,14 @@ class LiveMeters:
                 source.start(tap.on_frame, tap.on_event)
 
 
-def play_back(sd: SoundDevice, clips: Sequence[Int16Array]) -> None:
+def play_back(sd: SoundDevice, clips: Sequence[Int16Array], rate: int = RATE) -> None:
     """Play the clips together through the default output (first left, second right)."""
     length = max(len(clip) for clip in clips)
     stereo = np.zeros((length, len(clips)), dtype=np.int16)
     for column, clip in enumerate(clips):
         stereo[: len(clip), column] = clip
     try:
-        sd.play(stereo, samplerate=RATE, blocking=True)
+        sd.play(stereo, samplerate=rate, blocking=True)
     except Exception as exc:  # PortAudioError: no output device, a format it refuses
         raise AudioError(str(exc) or type(exc).__name__) from exc
     finally:

@@ -16,8 +16,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from agent_assist.audio.frames import Frame
+from agent_assist.errors import StoreError
+from agent_assist.store.access import require_call_access
+from agent_assist.store.audit import write_audit
 from agent_assist.store.database import Database
-from agent_assist.store.tables import Recording
+from agent_assist.store.records import Actor
+from agent_assist.store.tables import Call, Recording
 
 
 class CallAudioRecorder:
@@ -67,6 +71,21 @@ def register(
                     delete_after=now + timedelta(days=retention_days),
                 )
             )
+
+
+def call_recordings(db: Database, actor: Actor, call_id: str) -> dict[str, Path]:
+    """The call's audio files by speaker (none: it was not recorded, or its retention is
+    over), for someone who may read the call; listening to another's call is audited."""
+    with db.session() as session:
+        call = session.get(Call, call_id)
+        if call is None:
+            raise StoreError(f"no call {call_id}")
+        require_call_access(actor, call.user_id, call.team_id)
+        rows = session.scalars(select(Recording).where(Recording.call_id == call_id))
+        files = {row.speaker: Path(row.path) for row in rows}
+        if files and actor.user_id != call.user_id:
+            write_audit(session, actor, "listen_call", "call", call_id)
+        return files
 
 
 def purge_expired(db: Database, now: datetime | None = None) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from agent_assist import app
+from agent_assist.cli.devices_cmd import load_sounddevice
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
 from agent_assist.reports.csv_report import save_csv
@@ -25,10 +26,12 @@ from agent_assist.settings import UI_LANGUAGES, load_settings
 from agent_assist.store.calls_repo import CallRepository, QueueFilter
 from agent_assist.store.floor import FloorWatcher
 from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.store.recordings import call_recordings
 from agent_assist.store.reports_repo import ReportRepository, ReviewReport
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
 from agent_assist.ui.review.controllers.floor_controller import FloorController, OnChange, OnError
+from agent_assist.ui.review.controllers.playback_controller import PlaybackController
 from agent_assist.ui.review.controllers.queue_controller import (
     Choices,
     QueueController,
@@ -117,6 +120,10 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
         parent=window,
     )
     queue.opened.connect(review.open)
+    playback = PlaybackController(
+        review, lambda call_id: call_recordings(db, actor, call_id), load_sounddevice, window
+    )
+    window.closed.connect(playback.stop)
     review.reviewed.connect(queue.refresh)
 
     def watch(on_change: OnChange, on_error: OnError) -> FloorWatcher:

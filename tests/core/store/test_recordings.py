@@ -4,6 +4,7 @@ import wave
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from agent_assist.store.call_log import CallOps, apply_op
@@ -35,3 +36,34 @@ def test_audio_is_written_per_speaker_and_deleted_after_its_retention(
     assert not any(p.exists() for p in files.values())
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(Recording)) == 0
+
+
+def test_a_call_s_recordings_are_for_those_who_may_read_it_and_listening_is_audited(
+    db: Database, tmp_path: Path
+) -> None:
+    from agent_assist.errors import AccessDenied
+    from agent_assist.store.audit import read_audit
+    from agent_assist.store.people_repo import SYSTEM
+    from agent_assist.store.recordings import call_recordings
+    from tests.core.store.builders import team_of
+
+    ann, _bo, lee, kim, _tia = team_of(db)
+    ops = CallOps(str, user_id=ann.id, team_id=ann.team_id)
+    for call_id in ("recorded", "unrecorded"):
+        for op in ops.ops_for(started(call_id)):
+            apply_op(db, op)
+    audio = CallAudioRecorder(tmp_path, "recorded")
+    audio(voiced("agent", 0))
+    register(db, "recorded", audio.close(), 30, datetime.now(UTC))
+
+    assert call_recordings(db, ann.as_actor(), "recorded") == {
+        "agent": tmp_path / "recorded-agent.wav"
+    }
+    assert set(call_recordings(db, lee.as_actor(), "recorded")) == {"agent"}
+    assert call_recordings(db, lee.as_actor(), "unrecorded") == {}
+    with pytest.raises(AccessDenied):
+        call_recordings(db, kim.as_actor(), "recorded")
+    listens = [
+        (e.actor_id, e.target_id) for e in read_audit(db, SYSTEM) if e.action == "listen_call"
+    ]
+    assert listens == [(lee.id, "recorded")]  # the collector's own, and nothing heard: not audited

@@ -73,7 +73,14 @@ class CallReviewController(QObject):
 
     def _enable(self, on: bool) -> None:
         p = self.panel
-        for widget in (p.upheld, p.false_positive, p.needs_coaching, p.send_note, p.mark_reviewed):
+        for widget in (
+            p.upheld,
+            p.false_positive,
+            p.needs_coaching,
+            p.play,
+            p.send_note,
+            p.mark_reviewed,
+        ):
             widget.setEnabled(on)
 
     @Slot(str)

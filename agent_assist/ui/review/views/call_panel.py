@@ -43,6 +43,12 @@ class CallPanel(QWidget):
         verdicts = QHBoxLayout()
         for button in (self.upheld, self.false_positive, self.needs_coaching):
             verdicts.addWidget(button)
+        # Listening to the seconds around the flag, when the call was recorded.
+        self.play = QPushButton(self.tr("L · Listen"))
+        self.play.setShortcut(QKeySequence("L"))
+        self.play.setToolTip(self.tr("Play the call's audio around the selected flag"))
+        verdicts.addSpacing(12)
+        verdicts.addWidget(self.play)
 
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(
