@@ -69,13 +69,13 @@ class CallRepository:
         else:
             query = query.order_by(Call.started_at.desc())
         query = query.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return [_summary(c) for c in session.scalars(query)]
 
     def review_count(self, actor: Actor, where: QueueFilter = QueueFilter()) -> int:
         """How many calls ``review_queue`` pages through for the same filter."""
         query = _filtered(select(func.count()).select_from(Call), actor, where)
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return int(session.scalar(query) or 0)
 
     def teams(self, actor: Actor) -> list[tuple[int, str]]:

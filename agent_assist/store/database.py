@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from agent_assist.errors import StoreError
 from agent_assist.store import migrate
-from agent_assist.store.engine import describe, is_sqlite, open_engine
+from agent_assist.store.engine import SQLITE_BEGIN, describe, is_sqlite, open_engine
 
 # The session of each database whose transaction() is open in this context. A new
 # thread starts with an empty context, so only the thread that opened it joins it.
@@ -26,6 +27,10 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._reads = sessionmaker(
+            engine.execution_options(**{SQLITE_BEGIN: "DEFERRED"}), expire_on_commit=False
+        )
+        self._open_here = threading.local()  # sessions this thread has open, not joined
 
     @property
     def url(self) -> str:
@@ -36,8 +41,12 @@ class Database:
         return is_sqlite(str(self.engine.url))
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
         """A unit of work: committed when the block ends, rolled back on error.
+
+        ``readonly``: the block only reads. On SQLite it then runs beside a writer
+        instead of queueing for the write lock (a long report must not hold up a
+        live call's writes); a write in it may fail with "database is locked".
 
         Inside :meth:`transaction` on the same thread it is a savepoint of the
         transaction's session instead: an error rolls back this block only, and
@@ -48,8 +57,16 @@ class Database:
             with joined.begin_nested():
                 yield joined
             return
-        with self._sessions.begin() as session:
-            yield session
+        # A session opened inside another on the same thread must not queue for the
+        # write lock the outer one may hold: on SQLite it would wait for itself.
+        depth = getattr(self._open_here, "depth", 0)
+        maker = self._reads if readonly or depth else self._sessions
+        self._open_here.depth = depth + 1
+        try:
+            with maker.begin() as session:
+                yield session
+        finally:
+            self._open_here.depth = depth
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

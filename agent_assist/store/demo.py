@@ -73,10 +73,11 @@ class DemoCase:
 
 def load_demo(db: Database, *, seed: int = 7) -> str:
     """Load the demo data set into ``db``; returns a one-line summary of it."""
-    with db.session() as session:
-        names = [s.username for s in demo_staff().values() if s.role != "admin"]  # admin may exist
-        if session.scalar(select(func.count()).where(t.User.username.in_(names))):
-            return "demo already loaded: " + summary(db)
+    names = [s.username for s in demo_staff().values() if s.role != "admin"]  # admin may exist
+    with db.session(readonly=True) as session:
+        loaded = session.scalar(select(func.count()).where(t.User.username.in_(names)))
+    if loaded:
+        return "demo already loaded: " + summary(db)
     loader = _Loader(db, random.Random(seed))
     loader.add_people()
     loader.add_cases()
@@ -101,7 +102,7 @@ def summary(db: Database) -> str:
         "flags": count.where(t.FlagRow.call_id.in_(calls), t.FlagRow.state != "retracted"),
         "promises": count.where(t.Promise.case_id.in_(cases)),
     }
-    with db.session() as session:
+    with db.session(readonly=True) as session:
         return ", ".join(f"{session.scalar(q) or 0:,} {name}" for name, q in queries.items())
 
 

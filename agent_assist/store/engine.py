@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -93,7 +93,7 @@ def open_engine(url: str, *, pool_size: int = 5) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling is off (see _sqlite_pragmas); begin here.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if backend == "postgresql":
         try:
@@ -109,6 +109,18 @@ def open_engine(url: str, *, pool_size: int = 5) -> Engine:
                 f"use postgresql+psycopg, as in {SERVER_EXAMPLE}"
             ) from None
     raise StoreError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
+
+
+SQLITE_BEGIN = "sqlite_begin"  # execution option: "DEFERRED" for a transaction that only reads
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A transaction that may write takes the write lock at BEGIN and waits for it (busy
+    # timeout). One that reads first and writes later cannot wait: if another wrote in
+    # between, SQLite answers "database is locked" at once. Reads that never write say
+    # so (Database.session(readonly=True)) and run beside the writer, as WAL allows.
+    mode = conn.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -88,7 +88,7 @@ class FloorRepository:
             .order_by(FlagRow.id.desc())
             .limit(CRITICAL_SHOWN)
         )
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return FloorSnapshot(
                 calls=tuple(_call(c, name) for c, name in session.execute(calls)),
                 critical=tuple(
@@ -129,10 +129,14 @@ class FloorWatcher:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout_s: float = 2.0) -> None:
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """End the thread and wait for it: a read in progress finishes first, so the
+        database can be closed after this returns without a connection left open."""
         self._stop.set()
         if self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.warning("floor: the watcher did not stop within %.0f s", timeout_s)
 
     def _run(self) -> None:
         last: FloorSnapshot | None = None
@@ -163,6 +167,7 @@ class FloorWatcher:
         if time.monotonic() < self._listen_after:
             return
         url = self._db.engine.url.set(drivername="postgresql")
+        conn: psycopg.Connection[Any] | None = None
         try:
             conn = psycopg.connect(
                 url.render_as_string(hide_password=False),
@@ -171,6 +176,8 @@ class FloorWatcher:
             )
             conn.execute(f"LISTEN {FLOOR_CHANNEL}")
         except psycopg.Error as exc:
+            if conn is not None:  # connected, but LISTEN failed: not left open
+                conn.close()
             log.warning("floor: no LISTEN on %s, polling instead: %s", self._db.url, exc)
             self._listen_after = time.monotonic() + _LISTEN_RETRY_S
             return

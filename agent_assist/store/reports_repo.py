@@ -115,7 +115,7 @@ class ReportRepository:
 
     def review_report(self, actor: Actor, since: date, until: date) -> ReviewReport:
         """The statistics shown in the window: a team lead's team, or every team for an admin."""
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return _report(session, actor, since, until)
 
     def export(
@@ -126,16 +126,14 @@ class ReportRepository:
         fmt: str,
         write: Callable[[ReviewReport], None],
     ) -> ReviewReport:
-        """The same figures handed to ``write`` (the file), audited in one transaction.
-
-        If ``write`` raises, the audit entry is rolled back with it: the log
-        names only exports that were made.
-        """
+        """The same figures handed to ``write`` (the file), then the export audited: if
+        ``write`` raises, nothing is logged. The figures are read without holding the
+        write lock, so a long report never holds up a live call's writes on SQLite."""
         if fmt not in EXPORT_FORMATS:
             raise StoreError(f"the report format must be one of {', '.join(EXPORT_FORMATS)}")
+        report = self.review_report(actor, since, until)
+        write(report)  # the file first: the log names only exports that were made
         with self._db.session() as session:
-            report = _report(session, actor, since, until)
-            write(report)
             write_audit(
                 session,
                 actor,
@@ -144,7 +142,7 @@ class ReportRepository:
                 f"{since.isoformat()}..{until.isoformat()}",
                 detail=f"{fmt}, team: {report.team or 'all'}",
             )
-            return report
+        return report
 
 
 def _report(session: Session, actor: Actor, since: date, until: date) -> ReviewReport:

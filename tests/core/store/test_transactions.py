@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 
@@ -141,3 +142,53 @@ def test_a_transaction_on_one_database_leaves_another_alone(db: Database) -> Non
     with pytest.raises(Refused):
         in_transaction_then_fail(db, write_elsewhere)
     assert team_names(db) == ["red"]
+
+
+def test_two_transactions_that_read_then_write_take_turns_instead_of_failing(
+    db: Database,
+) -> None:
+    """On SQLite a transaction that read first could not wait for the write lock later
+    ("database is locked" at once); every writing transaction takes it at BEGIN."""
+    PeopleRepository(db).ensure_team(SYSTEM, "red")
+    both_read = threading.Barrier(2, timeout=10)
+    errors: list[BaseException] = []
+
+    def read_then_write(name: str) -> None:
+        try:
+            with db.session() as session:
+                session.scalar(select(func.count()).select_from(Team))
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    both_read.wait(timeout=1)  # on SQLite the second waits at BEGIN instead
+                session.add(Team(name=name))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read_then_write, args=(n,)) for n in ("blue", "green")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert team_names(db) == ["blue", "green", "red"]
+
+
+def test_a_read_only_session_runs_beside_a_writer(db: Database) -> None:
+    writing, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.session() as session:
+            session.add(Team(name="blue"))
+            session.flush()
+            writing.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert writing.wait(10)
+        with db.session(readonly=True) as session:  # not queued behind the writer
+            assert session.scalar(select(func.count()).select_from(Team)) == 0
+    finally:
+        done.set()
+        thread.join(10)
+    assert team_names(db) == ["blue"]
