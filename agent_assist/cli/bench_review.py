@@ -1,10 +1,13 @@
-"""``agent-assist bench review``: a month's review report on a large history (target ≤ 5 s)."""
+"""``agent-assist bench review``: a month's review report on a large history (target ≤ 5 s)
+and the review window's queue after a filter change (target ≤ 100 ms)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -17,6 +20,7 @@ from typing import Any
 from sqlalchemy import case, select, text, update
 from sqlalchemy.engine import make_url
 
+from agent_assist.cli.bench_ui import bench_env
 from agent_assist.errors import UserError
 from agent_assist.reports.csv_report import save_csv
 from agent_assist.reports.pdf_report import save_pdf
@@ -31,6 +35,8 @@ from agent_assist.store.tables import Call, FlagRow
 PG_ENV = ("AGENT_ASSIST_BENCH_PG_URL", "AGENT_ASSIST_TEST_PG_URL")
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_S = 5.0
+QUEUE_TARGET_MS = 100.0
+WINDOW_BENCH = "agent_assist.ui.review.bench"
 
 
 def register(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,7 +47,9 @@ def register(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
             "Generates --calls calls and --flags flags (a reviewed call's flags judged, one "
             "in five false), then times the last month's report for a team lead and for an "
             "administrator (every team): the figures from the database, then the PDF and "
-            "the CSV. PostgreSQL work happens in a private schema dropped afterwards."
+            "the CSV; then opens the review window as a lead of the first team and times "
+            "each filter change to its first page listed and painted. PostgreSQL work "
+            "happens in a private schema dropped afterwards."
         ),
     )
     p.add_argument("--calls", type=int, default=200_000)
@@ -55,7 +63,12 @@ def register(bench_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def run(args: argparse.Namespace) -> int:
-    figures: dict[str, Any] = {"calls": args.calls, "flags": args.flags, "target_s": TARGET_S}
+    figures: dict[str, Any] = {
+        "calls": args.calls,
+        "flags": args.flags,
+        "target_s": TARGET_S,
+        "queue_target_ms": QUEUE_TARGET_MS,
+    }
     if args.backend in ("both", "sqlite"):
         with tempfile.TemporaryDirectory() as folder:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
@@ -99,7 +112,20 @@ def _measure(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]
             result[name] = _month_report(db, actor, folder / name)
     finally:
         db.close()
+    result["queue_window"] = _queue_in_window(url)
     return result
+
+
+def _queue_in_window(url: str) -> dict[str, Any]:
+    """The window's own figures, from a process of its own: the command line never imports Qt."""
+    command = [sys.executable, "-m", WINDOW_BENCH, "--db-url", url]
+    done = subprocess.run(
+        command, env=bench_env(os.environ), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise UserError(f"the review window could not be measured: {done.stderr.strip()[-600:]}")
+    figures: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def _judge(db: Database) -> None:
@@ -144,4 +170,12 @@ def _as_text(figures: dict[str, Any]) -> str:
                 f"figures {f['query_s']} s + PDF {f['pdf_s']} s = {f['pdf_report_s']} s "
                 f"({verdict}); CSV {f['csv_s']} s"
             )
+        q = figures[backend]["queue_window"]
+        verdict = "ok" if q["page_p95_ms"] <= QUEUE_TARGET_MS else "over the 100 ms target"
+        lines.append(
+            f"{backend}, the review window's first page after a filter change "
+            f"({q['changes']} changes): p50 {q['page_p50_ms']} ms, p95 {q['page_p95_ms']} ms "
+            f"({verdict}), max {q['page_max_ms']} ms; the count p50 {q['count_p50_ms']} ms, "
+            f"p95 {q['count_p95_ms']} ms"
+        )
     return "\n".join(lines)

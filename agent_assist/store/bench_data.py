@@ -65,6 +65,7 @@ def populate(
     call_rows, flag_rows = _generate(rng, calls, flags, teams * per_team, per_team)
     _bulk(db, Call, call_rows)
     _bulk(db, FlagRow, flag_rows)
+    _advance_sequences(db, (Team, User, FlagRow))
     settle(db)
     return {"teams": teams, "users": teams * per_team, "calls": calls, "flags": flags}
 
@@ -147,6 +148,22 @@ def _copy(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
         raw.commit()
     finally:
         raw.close()
+
+
+def _advance_sequences(
+    db: Database, tables: tuple[type[Team] | type[User] | type[FlagRow], ...]
+) -> None:
+    """Rows loaded with their ids leave PostgreSQL's id sequences behind: the next row
+    added the usual way (a lead, a flag) would take an id in use."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.begin() as conn:
+        for table in tables:
+            name = table.__tablename__
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
+            )
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

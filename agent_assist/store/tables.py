@@ -125,6 +125,10 @@ class Call(Base):
         Index("ix_calls_user_started", "user_id", "started_at"),
         Index("ix_calls_queue", "review_state", "started_at"),
         Index("ix_calls_team_queue", "team_id", "review_state", "started_at"),
+        # A team's queue over every review state, newest or most severe first: read in
+        # index order, the first page stops early instead of sorting the team's calls.
+        Index("ix_calls_team_started", "team_id", "started_at"),
+        Index("ix_calls_team_severity", "team_id", "max_severity", "critical_count", "started_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -166,7 +170,8 @@ class FlagRow(Base):
     __tablename__ = "flags"
     __table_args__ = (
         UniqueConstraint("call_id", "flag_id"),
-        Index("ix_flags_category", "category", "call_id"),
+        # The queue's category filter answered from the index alone (state included).
+        Index("ix_flags_category", "category", "call_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,8 @@
 """The review queue's behaviour: filters to a ``QueueFilter``, pages read off the UI thread,
-J/K (or Down/Up) to move between calls, Enter to open one."""
+J/K (or Down/Up) to move between calls, Enter to open one.
+
+A page and the number of matching calls are read apart: the page comes from an index in a
+few milliseconds, while counting may visit every call of a team; the page is shown first."""
 
 from __future__ import annotations
 
@@ -40,12 +43,6 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class QueuePage:
-    calls: list[CallSummary]
-    count: int  # every matching call, on all pages
-
-
-@dataclass(frozen=True)
 class Choices:
     """What the filters offer: the reviewer's teams and collectors, the flag categories."""
 
@@ -54,13 +51,16 @@ class Choices:
     categories: Sequence[str]
 
 
-LoadPage = Callable[[QueueFilter, int], QueuePage]
+LoadPage = Callable[[QueueFilter, int], list[CallSummary]]
+LoadCount = Callable[[QueueFilter], int]  # every matching call, on all pages
 LoadChoices = Callable[[], Choices]
 
 
 class QueueController(QObject):
     opened = Signal(str)  # the call id the reviewer opened
-    _page_loaded = Signal(object)  # (request number, QueuePage)
+    page_shown = Signal()  # a page of the newest filter is in the table
+    _page_loaded = Signal(object)  # (request number, the page's calls)
+    _count_loaded = Signal(object)  # (request number, how many calls match)
     _choices_loaded = Signal(object)  # Choices
     _failed = Signal(object)  # the exception
 
@@ -68,21 +68,25 @@ class QueueController(QObject):
         self,
         panel: QueuePanel,
         load_page: LoadPage,
+        load_count: LoadCount,
         load_choices: LoadChoices,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or panel)
         self.panel = panel
         self._load_page = load_page
+        self._load_count = load_count
         self._load_choices = load_choices
         self.model = QueueModel(self)
         panel.table.setModel(self.model)
         self._page = 0
-        self._count = 0
-        self._request = 0  # only the newest request's page is shown
+        self._count: int | None = None  # of the newest request, once counted
+        self._request = 0  # only the newest request's page and count are shown
+        self._counted = 0  # the request the count is of
         self._keep: str | None = None  # the call to select again after a reload
         self._fill_fixed_choices()
         self._page_loaded.connect(self._show_page)
+        self._count_loaded.connect(self._show_count)
         self._choices_loaded.connect(self._show_choices)
         self._failed.connect(self._problem)
         for combo in self._combos():
@@ -175,43 +179,72 @@ class QueueController(QObject):
         self.refresh()
 
     def _turn(self, step: int) -> None:
-        last = max((self._count - 1) // PAGE_SIZE, 0)
+        last = max(((self._count or 0) - 1) // PAGE_SIZE, 0)
         page = min(max(self._page + step, 0), last)
         if page != self._page:
             self._page = page
-            self.refresh()
+            self._read(recount=False)
 
     @Slot()
     def refresh(self) -> None:
-        """Read the current page again; the selected call stays selected if still listed."""
+        """Read the current page and count again; the selected call stays selected if
+        still listed."""
+        self._read(recount=True)
+
+    def _read(self, *, recount: bool) -> None:
         self._request += 1
         request, where, page = self._request, self.where(), self._page
         self._keep = self.selected_call()
-        self.panel.count.setText(self.tr("Loading…"))
 
-        def work() -> tuple[int, QueuePage]:
+        def read_page() -> tuple[int, list[CallSummary]]:
             return request, self._load_page(where, page)
 
-        in_background("review-queue", work, self._page_loaded, self._failed)
+        in_background("review-queue", read_page, self._page_loaded, self._failed)
+        if not recount:
+            return
+        self._count = None
+        self.panel.count.setText(self.tr("Loading…"))
+
+        def count() -> tuple[int, int]:
+            return request, self._load_count(where)
+
+        in_background("review-count", count, self._count_loaded, self._failed)
 
     @Slot(object)
-    def _show_page(self, loaded: tuple[int, QueuePage]) -> None:
-        request, page = loaded
+    def _show_page(self, loaded: tuple[int, list[CallSummary]]) -> None:
+        request, calls = loaded
         if request != self._request:  # a newer filter is on its way
             return
-        self._count = page.count
-        self.model.set_calls(page.calls)
-        self.panel.table.resizeColumnsToContents()
-        pages = max((page.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        self.panel.count.setText(self.tr("{n} calls").format(n=page.count))
-        self.panel.page.setText(
-            self.tr("page {page} of {pages}").format(page=self._page + 1, pages=pages)
-        )
-        self.panel.previous_page_action.setEnabled(self._page > 0)
-        self.panel.next_page_action.setEnabled(self._page + 1 < pages)
+        fitted = self.model.rowCount() > 0
+        self.model.set_calls(calls)
+        if not fitted:  # fitting the columns asks every cell its size: once is enough
+            self.panel.table.resizeColumnsToContents()
+        self._show_pages()
         row = self.model.row_of(self._keep) if self._keep else None
         if row is not None:
             self.panel.table.selectRow(row)
+        self.page_shown.emit()
+
+    @Slot(object)
+    def _show_count(self, counted: tuple[int, int]) -> None:
+        request, count = counted
+        if request < self._counted:  # an older filter's count, come late
+            return
+        self._counted, self._count = request, count
+        self.panel.count.setText(self.tr("{n} calls").format(n=count))
+        self._show_pages()
+
+    def _show_pages(self) -> None:
+        if self._count is None:  # still counting
+            self.panel.page.setText(self.tr("page {page}").format(page=self._page + 1))
+            self.panel.next_page_action.setEnabled(self.model.rowCount() == PAGE_SIZE)
+        else:
+            pages = max((self._count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+            self.panel.page.setText(
+                self.tr("page {page} of {pages}").format(page=self._page + 1, pages=pages)
+            )
+            self.panel.next_page_action.setEnabled(self._page + 1 < pages)
+        self.panel.previous_page_action.setEnabled(self._page > 0)
 
     @Slot(object)
     def _problem(self, error: Exception) -> None:
