@@ -193,13 +193,16 @@ def rules_session(
     *,
     record_audio: bool,
     level_interval_ms: int | None = None,
+    db: Database | None = None,
 ) -> tuple[CallSession, CallAudioRecorder | None]:
     """A call over ``source`` watched by ``pack`` (None: the model's language's pack;
     "none": no rules), its audio kept when ``record_audio``: what the command line and
-    the desktop both run."""
+    the desktop both run. With ``db``, a bundled pack is the team's active published
+    version of it, asked at every call start."""
+    from agent_assist.publishing.active import pack_for_call
     from agent_assist.store.recordings import CallAudioRecorder
 
-    pack = pack if pack is not None else default_pack(model)
+    pack = pack_for_call(db, pack if pack is not None else default_pack(model))
     analyzers = live_analyzers(pack) if pack and pack != "none" else []
     interval = level_interval_ms or (TONE_LEVEL_MS if analyzers else 0)
     call_id = uuid.uuid4().hex

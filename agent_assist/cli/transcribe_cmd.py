@@ -26,6 +26,7 @@ from agent_assist.events import (
     to_dict,
 )
 from agent_assist.settings import load_settings
+from agent_assist.store.database import Database
 from agent_assist.store.recordings import CallAudioRecorder
 
 _SPOOL_FLUSH_S = 10.0
@@ -113,7 +114,9 @@ class PreparedCall:
     audio: CallAudioRecorder | None  # the call's audio, when recording is turned on
 
 
-def build_session(args: argparse.Namespace, record_audio: bool = False) -> PreparedCall:
+def build_session(
+    args: argparse.Namespace, record_audio: bool = False, db: Database | None = None
+) -> PreparedCall:
     settings = recognizer_settings(args)
     speakers = _speakers(args)
     if args.audio is not None:
@@ -137,6 +140,7 @@ def build_session(args: argparse.Namespace, record_audio: bool = False) -> Prepa
         args.pack,
         record_audio=record_audio,
         level_interval_ms=args.levels_ms,
+        db=db,  # the team's active version of a bundled pack
     )
     return PreparedCall(session, model.lang or app.DEFAULT_LANG, audio)
 
@@ -146,14 +150,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_call(
-    args: argparse.Namespace, build: Callable[[argparse.Namespace, bool], PreparedCall]
+    args: argparse.Namespace,
+    build: Callable[[argparse.Namespace, bool, Database | None], PreparedCall],
 ) -> int:
     """Run the call ``build`` prepares: print its events and (unless ``--no-store``) keep them."""
     settings = load_settings()
     # The database opens first: a wrong setting is reported before the model loads.
     db = None if args.no_store else app.open_store()
     try:
-        call = build(args, db is not None and settings.record_audio)
+        call = build(args, db is not None and settings.record_audio, db)
         if db is None:
             return _run_session(args, call.session, None)
         recorder, writer = app.call_recorder(db, call.lang, username=args.user)

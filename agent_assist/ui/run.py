@@ -10,6 +10,7 @@ call in progress, store it and quit.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import signal
@@ -17,6 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
+from pathlib import Path
 from types import FrameType
 
 from PySide6.QtCore import QEventLoop, QProcess, Qt, QTimer
@@ -31,6 +33,7 @@ from agent_assist.errors import UserError
 from agent_assist.events import CallEnded, Event
 from agent_assist.messaging.render import BankDetails
 from agent_assist.privacy import mask_text
+from agent_assist.publishing.active import pack_for_call, scripts_for_call
 from agent_assist.settings import (
     DB_URL_ENV,
     UI_LANGUAGES,
@@ -51,7 +54,7 @@ from agent_assist.ui.controllers.main_controller import CLOSE_WAIT_S, MainContro
 from agent_assist.ui.controllers.model_controller import ModelController
 from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
-from agent_assist.ui.controllers.script_controller import ScriptController
+from agent_assist.ui.controllers.script_controller import CallScripts, ScriptController
 from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
 from agent_assist.ui.i18n import install_translators
@@ -210,7 +213,12 @@ def live_call(db: Database, username: str, speech: LoadedModel) -> StartedCall:
     setup = app.LiveAudioSetup(devices=devices, channel_map=channel_map)
     source = app.live_source(setup, speakers, speech.sample_rate)
     session, audio = app.rules_session(
-        source, speech, RecognizerSettings(), settings.rule_pack, record_audio=settings.record_audio
+        source,
+        speech,
+        RecognizerSettings(),
+        settings.rule_pack,
+        record_audio=settings.record_audio,
+        db=db,
     )
     call_id = session.call_id
     recorder, writer = app.call_recorder(db, speech.lang or app.DEFAULT_LANG, username=username)
@@ -233,6 +241,12 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     bank = BankDetails(settings.bank_name, settings.bank_hotline)
     window = MainWindow()
     language = "zh-CN" if lang == "zh" else "en-US"
+    script_folders: dict[str, Path] = {}  # language → the library calls show, set at call start
+
+    def follow_scripts(call_language: str) -> None:
+        # On the call's starting thread, before its CallStarted reaches the script panel.
+        script_folders[call_language] = scripts_for_call(db, call_language)
+
     models = ModelController(paths.models_dir(), window)
     ModelDownloadController(window.model_panel, models)
 
@@ -243,11 +257,16 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         dialogue = load_dialogues(date.today())[DEMO_DIALOGUE[language]]
         session = app.demo_session(
             ScriptedCallSource(dialogue, speed=demo_speed),
-            analyzers=app.live_analyzers(dialogue.pack),
+            analyzers=app.live_analyzers(pack_for_call(db, dialogue.pack)),
         )
         recorder, writer = app.call_recorder(db, language, username=username)
+        follow_scripts(language)
         session.start()
         return session, recorded(recorder, writer)
+
+    def start_live(speech: LoadedModel) -> StartedCall:
+        follow_scripts(speech.lang or app.DEFAULT_LANG)
+        return live_call(db, username, speech)
 
     def wrap_up(call_id: str, case_id: int) -> None:
         dialog = WrapUpDialog(window)
@@ -269,9 +288,16 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         lambda: build_worklist(db, user.as_actor(), model, lang=lang),
         start_demo,
         wrap_up,
-        lambda speech: live_call(db, username, speech),
+        start_live,
     )
-    scripts = ScriptController(window.scripts, agent_name=user.display_name, bank=bank)
+    scripts = ScriptController(
+        window.scripts,
+        lambda case_language: scripts_in(
+            script_folders.get(case_language, paths.resources_dir() / "scripts" / case_language)
+        ),
+        agent_name=user.display_name,
+        bank=bank,
+    )
     alerts = AlertsController(
         window.banner,
         window.alerts,
@@ -303,6 +329,22 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     window.destroyed.connect(db.close)
     window.settings_action.triggered.connect(lambda: open_settings(window, db, username, lang))
     return window
+
+
+@functools.cache
+def scripts_in(folder: Path) -> CallScripts:
+    """The script library in ``folder`` (shipped or published) with its messages' stage
+    mapping, read once per folder: a published version's folder never changes."""
+    from agent_assist.messaging.templates import FILE_NAME as MESSAGES
+    from agent_assist.messaging.templates import load_library as load_messages
+    from agent_assist.rules.taxonomy import load_taxonomy
+    from agent_assist.script_library import load_library
+    from agent_assist.script_library.loader import FILE_NAME
+
+    library = load_library(folder / FILE_NAME, load_taxonomy().keys())
+    if not (folder / MESSAGES).is_file():  # no mapping: general scripts only, as bundled_scripts
+        return CallScripts(library, lambda _stage: None)
+    return CallScripts(library, load_messages(folder / MESSAGES).call_stage)
 
 
 DEFAULT_USER = "zhang.wei"  # the demo collector

@@ -88,6 +88,7 @@ class ScriptController(QObject):
     @Slot(object)
     def on_event(self, event: Event) -> None:
         if isinstance(event, CallStarted):
+            self._loaded.clear()  # each call follows the team's active library
             self._cues.clear()
             self._used.clear()
             self._show()

@@ -1,0 +1,252 @@
+"""``agent-assist publish``: rule packs and script libraries for the whole team.
+
+``folder`` publishes a pack or library folder (checked first with the loader the
+desktops use) and makes it the version every desktop runs from its next call;
+``versions``, ``activate``, ``rollback`` and ``diff`` manage what is published.
+Format and behaviour: docs/publishing.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeAlias
+
+from agent_assist import app, paths
+from agent_assist.errors import UserError
+from agent_assist.publishing.bundle import bundle, unbundle
+from agent_assist.publishing.validate import NOUN, SCRIPTS_FILE, identify
+from agent_assist.store.database import Database
+from agent_assist.store.library_repo import SHIPPED, Kind, LibraryRepository
+from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.store.records import Actor
+
+# argparse's class is generic only to type checkers, hence the string.
+Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+EXIT_SAME = 0
+EXIT_DIFFERENT = 1  # `diff`, as diff(1)
+_NEXT_CALL = "every desktop runs it from its next call"
+
+
+def register(sub: Actions) -> None:
+    parser = sub.add_parser(
+        "publish",
+        help="trainers: publish rule packs and script libraries to every desktop",
+        description="Publish a rule pack or script library folder to the team's database, "
+        "list, activate and roll back published versions, compare a folder with them.",
+    )
+    actions = parser.add_subparsers(dest="publish_action", metavar="ACTION", required=True)
+
+    folder = actions.add_parser(
+        "folder",
+        help="check and publish a pack or library folder, and make it active",
+        description="Publish a rule pack (a folder with pack.yaml) or a script library (a "
+        "folder with scripts.yaml) after checking it as the desktops load it.",
+    )
+    folder.add_argument("path", type=Path, metavar="FOLDER")
+    _as(folder)
+    folder.add_argument(
+        "--version",
+        metavar="VERSION",
+        help="default: the folder's own version (pack.version / library.version)",
+    )
+    folder.add_argument(
+        "--no-activate", action="store_true", help="publish only; `activate` makes it live later"
+    )
+    folder.set_defaults(func=run_folder)
+
+    versions = actions.add_parser("versions", help="published versions, newest first")
+    _ref(versions)
+    versions.set_defaults(func=run_versions)
+
+    activate = actions.add_parser("activate", help="make a published version the live one")
+    _ref(activate)
+    activate.add_argument("version", metavar="VERSION")
+    _as(activate)
+    activate.set_defaults(func=run_activate)
+
+    rollback = actions.add_parser(
+        "rollback",
+        help="back to the version published before the live one (or --to)",
+        description="Make the version published before the live one live again; from the "
+        f"oldest, back to the files shipped with the app. --to {SHIPPED} goes there at once.",
+    )
+    _ref(rollback)
+    rollback.add_argument("--to", metavar=f"VERSION|{SHIPPED}")
+    _as(rollback)
+    rollback.set_defaults(func=run_rollback)
+
+    diff = actions.add_parser(
+        "diff",
+        help="a folder against the live version (unified diff)",
+        description="Show how a folder differs from the version desktops run now (the "
+        "published one, or the shipped files). Exit status 0: the same, 1: different.",
+    )
+    diff.add_argument("path", type=Path, metavar="FOLDER")
+    diff.set_defaults(func=run_diff)
+
+
+def _as(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as", dest="username", metavar="USERNAME", required=True, help="a trainer or admin"
+    )
+
+
+def _ref(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "ref", metavar="ID", help="a pack id (zh-CN) or, with --scripts, a language"
+    )
+    parser.add_argument(
+        "--scripts", action="store_true", help="the script library of ID, not its rule pack"
+    )
+
+
+def run_folder(args: argparse.Namespace) -> int:
+    kind = kind_of(args.path)
+    found = identify(kind, args.path)  # every problem listed before anything is sent
+    version = args.version or found.version
+    content = bundle(args.path)
+
+    def publish(db: Database) -> int:
+        library = LibraryRepository(db)
+        before = {v.version: v for v in library.versions(kind, found.ref)}
+        actor = _actor(db, args.username)
+        published = library.publish(
+            actor, kind, found.ref, version, content, activate=not args.no_activate
+        )
+        noun = NOUN[kind]
+        if published.version in before:
+            print(f"{found.ref} {version} was published already with these files ({noun})")
+        else:
+            print(f"published {found.ref} {version} ({noun}, sha256 {published.sha256[:12]})")
+        if args.no_activate:
+            print(
+                f"not active: `agent-assist publish activate {found.ref} {version}` makes it live"
+            )
+        else:
+            print(f"{found.ref} {version} is live: {_NEXT_CALL}")
+        return 0
+
+    return _with_store(publish)
+
+
+def run_versions(args: argparse.Namespace) -> int:
+    kind = _kind(args)
+
+    def show(db: Database) -> int:
+        library = LibraryRepository(db)
+        live = library.active(kind, args.ref)
+        found = library.versions(kind, args.ref)
+        for v in found:
+            mark = "*" if live is not None and v.version == live.version else " "
+            by = v.publisher or "?"
+            when = f"{v.published_at:%Y-%m-%d %H:%M} UTC"
+            print(f"{mark} {v.version:<20} {when}  by {by:<16} {v.sha256[:12]}")
+        if live is None:
+            print(f"* {args.ref} runs the files shipped with the app")
+        elif not found:
+            print(f"{args.ref}: nothing published")
+        return 0
+
+    return _with_store(show)
+
+
+def run_activate(args: argparse.Namespace) -> int:
+    kind = _kind(args)
+
+    def activate(db: Database) -> int:
+        published = LibraryRepository(db).activate(
+            _actor(db, args.username), kind, args.ref, args.version
+        )
+        print(f"{published.ref} {published.version} is live: {_NEXT_CALL}")
+        return 0
+
+    return _with_store(activate)
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    kind = _kind(args)
+
+    def rollback(db: Database) -> int:
+        back = LibraryRepository(db).rollback(_actor(db, args.username), kind, args.ref, to=args.to)
+        if back is None:
+            print(f"{args.ref} is back to the files shipped with the app: {_NEXT_CALL}")
+        else:
+            print(f"{args.ref} is back to {back.version}: {_NEXT_CALL}")
+        return 0
+
+    return _with_store(rollback)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    kind = kind_of(args.path)
+    found = identify(kind, args.path)
+    mine = unbundle(bundle(args.path))
+
+    def compare(db: Database) -> int:
+        live = LibraryRepository(db).active_content(kind, found.ref)
+        if live is None:
+            theirs, label = _shipped(kind, found.ref), f"{found.ref} (shipped)"
+        else:
+            theirs, label = unbundle(live.content), f"{found.ref}@{live.meta.version}"
+        return write_diff(theirs, mine, label, str(args.path))
+
+    return _with_store(compare)
+
+
+def write_diff(theirs: dict[str, str], mine: dict[str, str], old: str, new: str) -> int:
+    """Print a unified diff per file; 0 when nothing differs."""
+    different = False
+    for rel in sorted(theirs.keys() | mine.keys()):
+        lines = difflib.unified_diff(
+            theirs.get(rel, "").splitlines(keepends=True),
+            mine.get(rel, "").splitlines(keepends=True),
+            fromfile=f"{old}/{rel}" if rel in theirs else "/dev/null",
+            tofile=f"{new}/{rel}" if rel in mine else "/dev/null",
+        )
+        for line in lines:
+            different = True
+            sys.stdout.write(
+                line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            )
+    return EXIT_DIFFERENT if different else EXIT_SAME
+
+
+def kind_of(folder: Path) -> Kind:
+    """A rule pack holds pack.yaml, a script library scripts.yaml."""
+    if (folder / "pack.yaml").is_file():
+        return "rule_pack"
+    if (folder / SCRIPTS_FILE).is_file():
+        return "script_library"
+    raise UserError(
+        f"{folder} is neither a rule pack (no pack.yaml) nor a script library (no "
+        f"{SCRIPTS_FILE}); give the folder that holds one of them"
+    )
+
+
+def _kind(args: argparse.Namespace) -> Kind:
+    return "script_library" if args.scripts else "rule_pack"
+
+
+def _shipped(kind: Kind, ref: str) -> dict[str, str]:
+    folder = paths.resources_dir() / ("packs" if kind == "rule_pack" else "scripts") / ref
+    return unbundle(bundle(folder)) if folder.is_dir() else {}
+
+
+def _actor(db: Database, username: str) -> Actor:
+    user = PeopleRepository(db).find(username)
+    if user is None:
+        raise UserError(f"no active user named {username!r}")
+    return user.as_actor()
+
+
+def _with_store(work: Callable[[Database], int]) -> int:
+    db = app.open_store()
+    try:
+        return work(db)
+    finally:
+        db.close()

@@ -1,0 +1,132 @@
+"""What a desktop runs at a call start: the team's active version of a rule pack or script
+library, unpacked once into the data folder, or the files shipped with the app.
+
+Each call start asks the database one question (the active version's id and SHA-256, by
+primary key); a version is fetched and unpacked only the first time it is seen, under
+``<data>/published/<kind>/<ref>/<sha256>/<ref>/`` (a pack's folder is named after its id),
+so a repeated version costs nothing more and ``app.compiled_pack`` compiles it once. A
+database that is away never stops a call: the last version unpacked is used (or the
+shipped files), and the server is not asked again for ``RETRY_S``, so calls do not wait
+on its timeout one after another.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import weakref
+from pathlib import Path
+from typing import overload
+
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from agent_assist import paths
+from agent_assist.errors import UserError
+from agent_assist.publishing.bundle import write_bundle
+from agent_assist.store.database import Database
+from agent_assist.store.library_repo import Kind, LibraryRepository
+from agent_assist.store.migrate import one_line
+
+log = logging.getLogger(__name__)
+
+POINTER = "active.json"  # the version last seen active, for when the database is away
+RETRY_S = 30.0
+_unpacking = threading.Lock()  # one thread unpacks a version; the others then find it
+_away_since: weakref.WeakKeyDictionary[Database, float] = weakref.WeakKeyDictionary()
+
+
+def published_dir() -> Path:
+    return paths.data_dir() / "published"
+
+
+def active_folder(
+    db: Database | None, kind: Kind, ref: str, *, root: Path | None = None
+) -> Path | None:
+    """The folder of the active published version of ``ref``; None: the shipped files."""
+    if db is None:
+        return None
+    home = (root or published_dir()) / kind / ref
+    since = _away_since.get(db)
+    if since is not None and time.monotonic() - since < RETRY_S:
+        return _last_known(home, ref)
+    try:
+        folder = _follow(LibraryRepository(db), kind, ref, home)
+    except SQLAlchemyError as exc:
+        _away_since[db] = time.monotonic()
+        log.warning("the database did not answer (%s); %s", _first_line(exc), _fallback(home, ref))
+        return _last_known(home, ref)
+    except (UserError, OSError) as exc:
+        log.warning("the active %s could not be unpacked (%s); %s", ref, exc, _fallback(home, ref))
+        return _last_known(home, ref)
+    _away_since.pop(db, None)
+    return folder
+
+
+@overload
+def pack_for_call(db: Database | None, spec: str, *, root: Path | None = None) -> str: ...
+@overload
+def pack_for_call(db: Database | None, spec: None, *, root: Path | None = None) -> None: ...
+def pack_for_call(db: Database | None, spec: str | None, *, root: Path | None = None) -> str | None:
+    """The pack a call runs for ``spec``: a bundled id follows the team's active version; a
+    folder named explicitly (a trainer trying one out), "none" and None are kept as given."""
+    from agent_assist.rules.registry import bundled_packs
+
+    if spec is None or spec not in bundled_packs():
+        return spec
+    folder = active_folder(db, "rule_pack", spec, root=root)
+    return spec if folder is None else str(folder)
+
+
+def scripts_for_call(db: Database | None, language: str, *, root: Path | None = None) -> Path:
+    """The folder of the script library a call in ``language`` shows (``scripts.yaml``, and
+    ``messages.yaml`` with the bank's stage mapping)."""
+    folder = active_folder(db, "script_library", language, root=root)
+    return folder if folder is not None else paths.resources_dir() / "scripts" / language
+
+
+def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Path | None:
+    active = library.active(kind, ref)
+    pointer = home / POINTER
+    if active is None:
+        pointer.unlink(missing_ok=True)
+        return None
+    folder = home / active.sha256 / ref
+    with _unpacking:
+        if not folder.is_dir():
+            write_bundle(library.content(kind, ref, active.version).content, folder)
+            log.info("unpacked %s %s into %s", ref, active.version, folder)
+        seen = {"version": active.version, "sha256": active.sha256}
+        if _read_pointer(pointer) != seen:
+            staging = pointer.with_name(f".{POINTER}.{os.getpid()}")
+            staging.write_text(json.dumps(seen), encoding="utf-8")
+            os.replace(staging, pointer)
+    return folder
+
+
+def _last_known(home: Path, ref: str) -> Path | None:
+    seen = _read_pointer(home / POINTER)
+    if seen is None:
+        return None
+    folder = home / seen.get("sha256", "") / ref
+    return folder if seen.get("sha256") and folder.is_dir() else None
+
+
+def _fallback(home: Path, ref: str) -> str:
+    folder = _last_known(home, ref)
+    return f"using the last active version ({folder})" if folder else "using the shipped files"
+
+
+def _read_pointer(pointer: Path) -> dict[str, str] | None:
+    try:
+        seen = json.loads(pointer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return seen if isinstance(seen, dict) else None
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    # The driver's own words; SQLAlchemy's message adds the statement and its parameters.
+    return one_line(exc.orig) if isinstance(exc, DBAPIError) else type(exc).__name__

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from agent_assist import paths
+from agent_assist.publishing import active
+from agent_assist.publishing.active import (
+    active_folder,
+    pack_for_call,
+    published_dir,
+    scripts_for_call,
+)
+from agent_assist.publishing.bundle import bundle, unbundle
+from agent_assist.store.database import Database
+from agent_assist.store.engine import open_engine
+from agent_assist.store.library_repo import LibraryRepository
+from agent_assist.store.records import Actor
+from tests.core.publishing.builders import REF, pack_folder, pack_text, ship_test_packs
+from tests.core.store.builders import team_of
+
+
+@pytest.fixture
+def trainer(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
+    ship_test_packs(monkeypatch)
+    *_, tia = team_of(db)
+    return tia.as_actor()
+
+
+def count_fetches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each version's content fetched from the database, as it happens."""
+    fetched: list[str] = []
+    original = LibraryRepository.content
+
+    def content(self: LibraryRepository, kind: str, ref: str, version: str) -> object:
+        fetched.append(version)
+        return original(self, kind, ref, version)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LibraryRepository, "content", content)
+    return fetched
+
+
+def test_a_call_runs_the_shipped_pack_until_one_is_published(
+    db: Database, trainer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetched = count_fetches(monkeypatch)
+    assert pack_for_call(db, REF) == REF
+    assert pack_for_call(None, REF) == REF  # no database configured
+    assert pack_for_call(db, None) is None  # no pack for the model's language
+    assert pack_for_call(db, "none") == "none"
+
+    LibraryRepository(db).publish(trainer, "rule_pack", REF, "2.0", pack_text(tmp_path, "2.0"))
+    first = pack_for_call(db, REF)
+    again = pack_for_call(db, REF)
+
+    version = LibraryRepository(db).active("rule_pack", REF)
+    assert version is not None
+    expected = published_dir() / "rule_pack" / REF / version.sha256 / REF
+    assert first == again == str(expected)
+    assert expected.is_relative_to(paths.data_dir())
+    assert unbundle(bundle(expected)) == unbundle(pack_text(tmp_path / "x", "2.0"))
+    assert fetched == ["2.0"]  # unpacked once; the next call only asked which version
+
+
+def test_a_folder_named_explicitly_is_kept(db: Database, trainer: Actor, tmp_path: Path) -> None:
+    LibraryRepository(db).publish(trainer, "rule_pack", REF, "2.0", pack_text(tmp_path, "2.0"))
+    mine = str(pack_folder(tmp_path, "draft"))
+    assert pack_for_call(db, mine) == mine
+
+
+def test_rollback_reaches_the_next_call(db: Database, trainer: Actor, tmp_path: Path) -> None:
+    library = LibraryRepository(db)
+    library.publish(trainer, "rule_pack", REF, "2.0", pack_text(tmp_path, "2.0"))
+    second = pack_for_call(db, REF)
+    library.publish(trainer, "rule_pack", REF, "3.0", pack_text(tmp_path, "3.0", added_rule=True))
+    third = pack_for_call(db, REF)
+    assert third != second
+    assert Path(third).is_dir()
+    library.rollback(trainer, "rule_pack", REF)
+    assert pack_for_call(db, REF) == second
+    library.rollback(trainer, "rule_pack", REF)
+    assert pack_for_call(db, REF) == REF
+
+
+def test_a_database_that_is_away_leaves_the_last_active_version(
+    db: Database,
+    trainer: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    LibraryRepository(db).publish(trainer, "rule_pack", REF, "2.0", pack_text(tmp_path, "2.0"))
+    last = pack_for_call(db, REF)
+    # Nothing listens on port 9: the connection is refused at once.
+    away = Database(open_engine("postgresql+psycopg://nobody@127.0.0.1:9/none"))
+    asked: list[str] = []
+    original = LibraryRepository.active
+
+    def spy(self: LibraryRepository, kind: str, ref: str) -> object:
+        asked.append(ref)
+        return original(self, kind, ref)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LibraryRepository, "active", spy)
+    try:
+        with caplog.at_level(logging.WARNING, logger=active.__name__):
+            assert pack_for_call(away, REF) == last
+            assert pack_for_call(away, REF) == last
+        assert asked == [REF]  # not asked again at once: calls do not wait on the timeout
+        assert "did not answer" in caplog.text
+        assert "the last active version" in caplog.text
+
+        # A desktop that never saw a published version runs the shipped files.
+        assert pack_for_call(away, REF, root=tmp_path / "fresh") == REF
+        monkeypatch.setattr(active, "RETRY_S", 0.0)
+        assert pack_for_call(away, REF) == last
+        assert len(asked) == 2  # asked again once the pause is over
+    finally:
+        away.close()
+
+
+def test_the_script_library_follows_the_active_version(
+    db: Database, trainer: Actor, tmp_path: Path
+) -> None:
+    shipped = paths.resources_dir() / "scripts" / "en-US"
+    assert scripts_for_call(db, "en-US") == shipped
+    text = bundle(shipped)
+    LibraryRepository(db).publish(trainer, "script_library", "en-US", "9", text)
+    folder = scripts_for_call(db, "en-US")
+    assert folder != shipped
+    assert bundle(folder) == text
+    assert active_folder(db, "rule_pack", "en-US") is None  # the pack of that id is not
