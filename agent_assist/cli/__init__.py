@@ -24,10 +24,13 @@ from agent_assist.cli import (
     db_cmd,
     demo_cmd,
     devices_cmd,
+    drill_cmd,
     import_cmd,
     messages_cmd,
     models_cmd,
     promises_cmd,
+    proposals_cmd,
+    publish_cmd,
     review_cmd,
     risk_cmd,
     rules_cmd,
@@ -55,6 +58,9 @@ _COMMAND_MODULES = (
     risk_cmd,
     messages_cmd,
     rules_cmd,
+    publish_cmd,
+    proposals_cmd,
+    drill_cmd,
     bench_cmd,
 )
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TextIO
 from agent_assist.errors import UserError
 from agent_assist.events import to_dict
 from agent_assist.rules.loader import load_pack
-from agent_assist.rules.model import Rule
 from agent_assist.rules.registry import bundled_packs, resolve_pack
 
 if TYPE_CHECKING:
@@ -48,42 +47,24 @@ def compiled(spec: str) -> CompiledPack:
     return compile_pack(load_pack(resolve_pack(spec)))
 
 
-def _example_speaker(rule: Rule) -> str:
-    return "agent" if rule.speaker == "any" else rule.speaker
-
-
-def example_failures(pack: CompiledPack, rules: Iterable[Rule]) -> list[str]:
-    from agent_assist.rules.quality import scan
-
-    failures = []
-    for rule in rules:
-        speaker = _example_speaker(rule)
-        where = f"{rule.file}:{rule.line}" if rule.file else rule.id
-        for text in rule.examples.should_flag:
-            if rule.id not in {f.rule_id for f in scan(pack, text, speaker)}:
-                failures.append(f"{where}: {rule.id} should flag: {text}")
-        for text in rule.examples.should_not_flag:
-            if rule.id in {f.rule_id for f in scan(pack, text, speaker)}:
-                failures.append(f"{where}: {rule.id} should not flag: {text}")
-    return failures
-
-
 def run_test(args: argparse.Namespace) -> int:
+    from agent_assist.rules.explain import run_examples
+
     specs = args.packs or list(bundled_packs())
     failed = 0
     for spec in specs:
-        from agent_assist.rules.matcher import compile_pack
-
         pack = load_pack(resolve_pack(spec))
-        matcher = compile_pack(pack)
-        failures = example_failures(matcher, pack.rules)
-        examples = sum(
-            len(r.examples.should_flag) + len(r.examples.should_not_flag) for r in pack.rules
-        )
+        results = run_examples(pack)
+        failures = [
+            f"{f'{r.file}:{r.line}' if r.file else r.rule_id}: "
+            f"{r.rule_id} {r.expected.replace('_', ' ')}: {r.text}"
+            for r in results
+            if not r.passed
+        ]
         for line in failures:
             print(line)
         print(
-            f"{pack.info.id}: {examples - len(failures)} of {examples} examples pass"
+            f"{pack.info.id}: {len(results) - len(failures)} of {len(results)} examples pass"
             + (f", {len(failures)} fail" if failures else ""),
             file=sys.stderr,
         )

@@ -24,18 +24,21 @@ from agent_assist.reports.pdf_report import save_pdf
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.settings import UI_LANGUAGES, load_settings
 from agent_assist.store.calls_repo import CallRepository, QueueFilter
+from agent_assist.store.database import Database
 from agent_assist.store.floor import FloorWatcher
 from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.store.proposals_repo import ProposalRepository
 from agent_assist.store.recordings import call_recordings
+from agent_assist.store.records import Actor, CallSummary
 from agent_assist.store.reports_repo import ReportRepository, ReviewReport
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.review.controllers.call_review_controller import CallReviewController
 from agent_assist.ui.review.controllers.floor_controller import FloorController, OnChange, OnError
+from agent_assist.ui.review.controllers.missed_flag_controller import MissedFlagController
 from agent_assist.ui.review.controllers.playback_controller import PlaybackController
 from agent_assist.ui.review.controllers.queue_controller import (
     Choices,
     QueueController,
-    QueuePage,
 )
 from agent_assist.ui.review.controllers.report_controller import ReportController
 from agent_assist.ui.review.explanations import RuleExplanations
@@ -74,30 +77,57 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
     assert qt is not None, "a QApplication runs before any window is built"
     install_translators(qt, lang)
     db = app.open_store()
-    user = PeopleRepository(db).find(username)
-    if user is None or user.role not in REVIEWERS:
-        db.close()
-        if user is None:
-            raise UserError(
-                f"no active user named {username!r}; name a team lead with --as "
-                "(the demo team's are lead.chen and lead.jones: `agent-assist db demo`)"
-            )
-        raise UserError(
-            f"{username} is a {user.role.replace('_', ' ')}: the review window is for team "
-            "leads and admins. Sign in as your team lead with --as USERNAME."
-        )
-    actor = user.as_actor()
-    calls = CallRepository(db, mask_text)
-    people = PeopleRepository(db)
+    actor = _reviewer(db, username)
     explanations = RuleExplanations()
     window = ReviewWindow()
+    queue = _wire_review(window, db, actor, explanations)
 
+    def watch(on_change: OnChange, on_error: OnError) -> FloorWatcher:
+        return FloorWatcher(db, actor, on_change, on_error=on_error)
+
+    floor = FloorController(window.floor, watch, explanations, window)
+    window.closed.connect(floor.stop)
+    _wire_report(window, ReportRepository(db), actor, "en" if lang == "en" else "zh")
+
+    def close_store() -> None:
+        floor.stop()  # a window deleted without being closed: its watcher stops first
+        db.close()
+
+    window.destroyed.connect(close_store)
+    queue.start()
+    floor.start()
+    return window
+
+
+def _reviewer(db: Database, username: str) -> Actor:
+    user = PeopleRepository(db).find(username)
+    if user is not None and user.role in REVIEWERS:
+        return user.as_actor()
+    db.close()
+    if user is None:
+        raise UserError(
+            f"no active user named {username!r}; name a team lead with --as "
+            "(the demo team's are lead.chen and lead.jones: `agent-assist db demo`)"
+        )
+    raise UserError(
+        f"{username} is a {user.role.replace('_', ' ')}: the review window is for team "
+        "leads and admins. Sign in as your team lead with --as USERNAME."
+    )
+
+
+def _wire_review(
+    window: ReviewWindow, db: Database, actor: Actor, explanations: RuleExplanations
+) -> QueueController:
+    """The Review tab: the queue, the call under review, listening, missed flags."""
+    calls = CallRepository(db, mask_text)
+    people = PeopleRepository(db)
     names: dict[int, str] = {}  # collectors by id, once the choices are read
 
-    def load_page(where: QueueFilter, page: int) -> QueuePage:
-        return QueuePage(
-            calls.review_queue(actor, where, page=page), calls.review_count(actor, where)
-        )
+    def load_page(where: QueueFilter, page: int) -> list[CallSummary]:
+        return calls.review_queue(actor, where, page=page)
+
+    def load_count(where: QueueFilter) -> int:
+        return calls.review_count(actor, where)
 
     def load_choices() -> Choices:
         explanations.load()
@@ -110,7 +140,7 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
             categories=[*load_taxonomy(), REQUIRED_STATEMENT],
         )
 
-    queue = QueueController(window.queue, load_page, load_choices, window)
+    queue = QueueController(window.queue, load_page, load_count, load_choices, window)
     review = CallReviewController(
         window.call,
         calls,
@@ -120,20 +150,21 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
         parent=window,
     )
     queue.opened.connect(review.open)
+    review.reviewed.connect(queue.refresh)
     playback = PlaybackController(
         review, lambda call_id: call_recordings(db, actor, call_id), load_sounddevice, window
     )
     window.closed.connect(playback.stop)
-    review.reviewed.connect(queue.refresh)
+    MissedFlagController(
+        window.call, review, ProposalRepository(db, mask_text), actor, parent=window
+    )
+    return queue
 
-    def watch(on_change: OnChange, on_error: OnError) -> FloorWatcher:
-        return FloorWatcher(db, actor, on_change, on_error=on_error)
 
-    floor = FloorController(window.floor, watch, explanations, window)
-    window.closed.connect(floor.stop)
-
-    reports = ReportRepository(db)
-    report_lang: Lang = "en" if lang == "en" else "zh"
+def _wire_report(
+    window: ReviewWindow, reports: ReportRepository, actor: Actor, report_lang: Lang
+) -> None:
+    """The Report tab: read when first shown; exported as CSV or PDF."""
 
     def load_report(since: date, until: date) -> ReviewReport:
         return reports.review_report(actor, since, until)
@@ -151,12 +182,3 @@ def build(username: str, lang: str = "zh") -> ReviewWindow:
     window.tabs.currentChanged.connect(
         lambda index: report.ensure_loaded() if window.tabs.widget(index) is window.report else None
     )
-
-    def close_store() -> None:
-        floor.stop()  # a window deleted without being closed: its watcher stops first
-        db.close()
-
-    window.destroyed.connect(close_store)
-    queue.start()
-    floor.start()
-    return window

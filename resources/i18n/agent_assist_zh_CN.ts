@@ -127,6 +127,14 @@
         <translation>3 · 需要辅导</translation>
     </message>
     <message>
+        <source>L · Listen</source>
+        <translation>L · 收听</translation>
+    </message>
+    <message>
+        <source>Play the call&apos;s audio around the selected flag</source>
+        <translation>播放所选提示前后的通话录音</translation>
+    </message>
+    <message>
         <source>A coaching note for the collector, or the review&apos;s summary</source>
         <translation>给催收员的辅导意见，或本次质检的总结</translation>
     </message>
@@ -137,6 +145,10 @@
     <message>
         <source>Mark reviewed</source>
         <translation>标记为已质检</translation>
+    </message>
+    <message>
+        <source>M · Note a missed flag…</source>
+        <translation>M · 登记漏报…</translation>
     </message>
 </context>
 <context>
@@ -288,6 +300,309 @@
     </message>
 </context>
 <context>
+    <name>DiffController</name>
+    <message>
+        <source>Reading the published version…</source>
+        <translation>正在读取已发布版本…</translation>
+    </message>
+    <message>
+        <source>Nothing of {ref} is published yet: nothing to compare with.</source>
+        <translation>{ref} 尚未发布任何版本：没有可对比的内容。</translation>
+    </message>
+    <message>
+        <source>{ref}: the draft is the same as the published version.</source>
+        <translation>{ref}：草稿与已发布版本相同。</translation>
+    </message>
+    <message>
+        <source>{ref}: the draft differs from the published version.</source>
+        <translation>{ref}：草稿与已发布版本不同。</translation>
+    </message>
+    <message>
+        <source>The published version could not be read: {problem}</source>
+        <translation>无法读取已发布版本：{problem}</translation>
+    </message>
+</context>
+<context>
+    <name>DrillController</name>
+    <message>
+        <source>Reading the scenarios and drills…</source>
+        <translation>正在读取场景和演练…</translation>
+    </message>
+    <message>
+        <source>Pick a scenario and start the drill.</source>
+        <translation>请选择场景并开始演练。</translation>
+    </message>
+    <message>
+        <source>No scenario to start.</source>
+        <translation>没有可开始的场景。</translation>
+    </message>
+    <message>
+        <source>Preparing the drill…</source>
+        <translation>正在准备演练…</translation>
+    </message>
+    <message>
+        <source>{0}: {1} {2} overdue {3} days ({4}).</source>
+        <translation>{0}：{1} {2}，逾期 {3} 天（{4}）。</translation>
+    </message>
+    <message>
+        <source>Goal: {0}</source>
+        <translation>目标：{0}</translation>
+    </message>
+    <message>
+        <source>Debtor: {0}</source>
+        <translation>客户：{0}</translation>
+    </message>
+    <message>
+        <source>Answer the debtor.</source>
+        <translation>请回应客户。</translation>
+    </message>
+    <message>
+        <source>You: {0}</source>
+        <translation>你：{0}</translation>
+    </message>
+    <message>
+        <source>Score so far: {0}</source>
+        <translation>当前得分：{0}</translation>
+    </message>
+    <message>
+        <source>Scoring the drill…</source>
+        <translation>正在为演练评分…</translation>
+    </message>
+    <message>
+        <source>Score: {0}</source>
+        <translation>得分：{0}</translation>
+    </message>
+    <message>
+        <source>Drill stored.</source>
+        <translation>演练已保存。</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>Required lines</source>
+        <translation>必说内容</translation>
+    </message>
+    <message>
+        <source>Suggested replies</source>
+        <translation>建议回应</translation>
+    </message>
+    <message>
+        <source>Tone</source>
+        <translation>语气</translation>
+    </message>
+    <message>
+        <source>Score {0} / 100</source>
+        <translation>得分 {0} / 100</translation>
+    </message>
+    <message>
+        <source>Score {0} / 100 (ended early: scored on the turns so far)</source>
+        <translation>得分 {0} / 100（提前结束：按已进行的轮次评分）</translation>
+    </message>
+    <message>
+        <source>What to practise:</source>
+        <translation>需要练习：</translation>
+    </message>
+    <message>
+        <source>This drill was not finished.</source>
+        <translation>这次演练未完成。</translation>
+    </message>
+</context>
+<context>
+    <name>DrillHistoryModel</name>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Trainee</source>
+        <translation>学员</translation>
+    </message>
+    <message>
+        <source>Scenario</source>
+        <translation>场景</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>unfinished</source>
+        <translation>未完成</translation>
+    </message>
+</context>
+<context>
+    <name>DrillPanel</name>
+    <message>
+        <source>Start drill</source>
+        <translation>开始演练</translation>
+    </message>
+    <message>
+        <source>Scenario:</source>
+        <translation>场景：</translation>
+    </message>
+    <message>
+        <source>Your answer to the debtor</source>
+        <translation>你对客户的回应</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回应</translation>
+    </message>
+    <message>
+        <source>End drill</source>
+        <translation>结束演练</translation>
+    </message>
+    <message>
+        <source>The report appears when the drill ends.</source>
+        <translation>演练结束后显示报告。</translation>
+    </message>
+</context>
+<context>
+    <name>EditorController</name>
+    <message>
+        <source>No problems: the draft loads.</source>
+        <translation>没有问题：草稿可以加载。</translation>
+    </message>
+    <message>
+        <source>1 problem: the draft does not load until it is fixed.</source>
+        <translation>1 个问题：修正之前草稿无法加载。</translation>
+    </message>
+    <message>
+        <source>{count} problems: the draft does not load until they are fixed.</source>
+        <translation>{count} 个问题：全部修正之前草稿无法加载。</translation>
+    </message>
+    <message>
+        <source>The draft could not be checked: {problem}</source>
+        <translation>无法检查草稿：{problem}</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>The files could not be written: {problem}. Your changes are still here.</source>
+        <translation>文件无法写入：{problem}。你的修改仍保留在这里。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Save the changes to {files} before closing?</source>
+        <translation>关闭前保存对 {files} 的修改吗？</translation>
+    </message>
+</context>
+<context>
+    <name>EditorPanel</name>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Run examples</source>
+        <translation>运行样例</translation>
+    </message>
+    <message>
+        <source>Diff against published</source>
+        <translation>与已发布版本对比</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Try a sentence</source>
+        <translation>试一句话</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>Diff</source>
+        <translation>差异</translation>
+    </message>
+</context>
+<context>
+    <name>ExamplesModel</name>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预期</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>FAIL</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>should flag</source>
+        <translation>应提示</translation>
+    </message>
+    <message>
+        <source>should not flag</source>
+        <translation>不应提示</translation>
+    </message>
+</context>
+<context>
+    <name>ExamplesPanel</name>
+    <message>
+        <source>Press F5 to run the pack&apos;s examples.</source>
+        <translation>按 F5 运行规则包的样例。</translation>
+    </message>
+</context>
+<context>
+    <name>FiredModel</name>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Span</source>
+        <translation>匹配片段</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>匹配方式</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>{kind}, cancelled</source>
+        <translation>{kind}，已排除</translation>
+    </message>
+    <message>
+        <source>cancelled by {exclusion}; pattern {pattern}</source>
+        <translation>被 {exclusion} 排除；模式 {pattern}</translation>
+    </message>
+    <message>
+        <source>pattern {pattern}: {explanation}</source>
+        <translation>模式 {pattern}：{explanation}</translation>
+    </message>
+</context>
+<context>
     <name>FlagsModel</name>
     <message>
         <source>Time</source>
@@ -407,6 +722,72 @@
     <message>
         <source>Refresh worklist</source>
         <translation>刷新工作列表</translation>
+    </message>
+</context>
+<context>
+    <name>MissedFlagController</name>
+    <message>
+        <source>Open a call first.</source>
+        <translation>请先打开一通通话。</translation>
+    </message>
+    <message>
+        <source>Select the transcript line with the missed words first.</source>
+        <translation>请先选择包含漏报原话的转写行。</translation>
+    </message>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Debtor</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>{speaker}, line {number}</source>
+        <translation>{speaker}，第 {number} 行</translation>
+    </message>
+    <message>
+        <source>Write the words that should have been flagged.</source>
+        <translation>请填写本应被提示的原话。</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Missed flag noted for the trainers.</source>
+        <translation>漏报已登记，供培训师处理。</translation>
+    </message>
+    <message>
+        <source>That did not work ({0}); try again.</source>
+        <translation>操作未成功（{0}）；请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>MissedFlagDialog</name>
+    <message>
+        <source>Note a missed flag</source>
+        <translation>登记漏报</translation>
+    </message>
+    <message>
+        <source>The words that should have been flagged</source>
+        <translation>本应被提示的原话</translation>
+    </message>
+    <message>
+        <source>Why, for the trainer (optional)</source>
+        <translation>原因，供培训师参考（选填）</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>原话</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>
@@ -578,6 +959,45 @@
     </message>
 </context>
 <context>
+    <name>PlaybackController</name>
+    <message>
+        <source>Select a flag to listen around it.</source>
+        <translation>请选择一条提示，收听其前后的录音。</translation>
+    </message>
+    <message>
+        <source>This call was not recorded (recording is off in the collector&apos;s settings, or its retention period is over).</source>
+        <translation>这通通话没有录音（催收员的设置中关闭了录音，或录音已过保存期限）。</translation>
+    </message>
+    <message>
+        <source>The recording is kept on the collector&apos;s computer ({0}); it is not on this one.</source>
+        <translation>录音保存在催收员的电脑上（{0}），不在这台电脑上。</translation>
+    </message>
+    <message>
+        <source>L · Stop</source>
+        <translation>L · 停止</translation>
+    </message>
+    <message>
+        <source>Playing {0}…</source>
+        <translation>正在播放 {0}…</translation>
+    </message>
+    <message>
+        <source>L · Listen</source>
+        <translation>L · 收听</translation>
+    </message>
+    <message>
+        <source>Played {0}.</source>
+        <translation>已播放 {0}。</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <source>Cannot play the recording ({0}).</source>
+        <translation>无法播放录音（{0}）。</translation>
+    </message>
+</context>
+<context>
     <name>ProfileController</name>
     <message>
         <source>not on file</source>
@@ -675,6 +1095,306 @@
     </message>
 </context>
 <context>
+    <name>Proposals</name>
+    <message>
+        <source>Accept into rule</source>
+        <translation>采纳到规则</translation>
+    </message>
+    <message>
+        <source>Add “{0}” to the examples of:</source>
+        <translation>将“{0}”加入以下规则的样例：</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalsController</name>
+    <message>
+        <source>Reading the proposals…</source>
+        <translation>正在读取提议…</translation>
+    </message>
+    <message>
+        <source>{0} proposals waiting.</source>
+        <translation>{0} 条提议待处理。</translation>
+    </message>
+    <message>
+        <source>Nothing waiting.</source>
+        <translation>没有待处理的提议。</translation>
+    </message>
+    <message>
+        <source>Select a proposal first.</source>
+        <translation>请先选择一条提议。</translation>
+    </message>
+    <message>
+        <source>The pack has no rule for {0}: write one in the editor first.</source>
+        <translation>规则包中没有针对 {0} 的规则：请先在编辑器中编写一条。</translation>
+    </message>
+    <message>
+        <source>Adding the example and running it…</source>
+        <translation>正在添加样例并运行…</translation>
+    </message>
+    <message>
+        <source>Should flag</source>
+        <translation>应提示</translation>
+    </message>
+    <message>
+        <source>Should not flag</source>
+        <translation>不应提示</translation>
+    </message>
+    <message>
+        <source>Added to {rule} as {kind}.</source>
+        <translation>已作为 {kind} 样例加入 {rule}。</translation>
+    </message>
+    <message>
+        <source>{rule} already had this example.</source>
+        <translation>{rule} 已有这条样例。</translation>
+    </message>
+    <message>
+        <source>The rule still flags it: give the rule an exclusion so that its examples pass.</source>
+        <translation>规则仍会提示这句话：请为规则添加排除项，使其样例通过。</translation>
+    </message>
+    <message>
+        <source>The rule does not flag it yet: add a pattern that covers it.</source>
+        <translation>规则尚不会提示这句话：请添加能覆盖它的模式。</translation>
+    </message>
+    <message>
+        <source>Dismissed.</source>
+        <translation>已忽略。</translation>
+    </message>
+    <message>
+        <source>That did not work ({0}); try again.</source>
+        <translation>操作未成功（{0}）；请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalsModel</name>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Words</source>
+        <translation>原话</translation>
+    </message>
+    <message>
+        <source>Rule or category</source>
+        <translation>规则或类别</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>提出人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Should flag</source>
+        <translation>应提示</translation>
+    </message>
+    <message>
+        <source>Should not flag</source>
+        <translation>不应提示</translation>
+    </message>
+    <message>
+        <source>Flagged words: {0}</source>
+        <translation>被提示的原话：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ProposalsPanel</name>
+    <message>
+        <source>Flags team leads judged false positives propose examples the rule should not flag; breaches they noted as missed propose examples it should flag.</source>
+        <translation>组长判定为误报的提示，会成为规则不应提示的样例提议；组长登记的漏报违规，会成为规则应提示的样例提议。</translation>
+    </message>
+    <message>
+        <source>Accept into rule…</source>
+        <translation>采纳到规则…</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+</context>
+<context>
+    <name>Publish</name>
+    <message>
+        <source>Publish this draft</source>
+        <translation>发布此草稿</translation>
+    </message>
+    <message>
+        <source>Publish {0} as version:</source>
+        <translation>将 {0} 发布为版本：</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>有未保存的修改</translation>
+    </message>
+    <message>
+        <source>Only saved files are published, and {0} has unsaved changes. Save now?</source>
+        <translation>只有已保存的文件才会发布，而 {0} 有未保存的修改。现在保存吗？</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <source>Roll {0} back from {1} to {2}? Every desktop runs {2} from its next call.</source>
+        <translation>将 {0} 从 {1} 回滚到 {2} 吗？所有坐席端从下一通通话起使用 {2}。</translation>
+    </message>
+    <message>
+        <source>the files shipped with the app</source>
+        <translation>程序自带的文件</translation>
+    </message>
+    <message>
+        <source>Editing the folder {0}.</source>
+        <translation>正在编辑文件夹 {0}。</translation>
+    </message>
+    <message>
+        <source>from the shipped files</source>
+        <translation>基于程序自带的文件</translation>
+    </message>
+    <message>
+        <source>its origin was not recorded</source>
+        <translation>来源未记录</translation>
+    </message>
+    <message>
+        <source>from published {0}</source>
+        <translation>基于已发布的 {0}</translation>
+    </message>
+    <message>
+        <source>Editing the working copy {0} ({1}).</source>
+        <translation>正在编辑工作副本 {0}（{1}）。</translation>
+    </message>
+</context>
+<context>
+    <name>PublishController</name>
+    <message>
+        <source>Rule pack {0}</source>
+        <translation>规则包 {0}</translation>
+    </message>
+    <message>
+        <source>Script library {0}</source>
+        <translation>话术库 {0}</translation>
+    </message>
+    <message>
+        <source>Desktops run the files shipped with the app.</source>
+        <translation>坐席端正在使用程序自带的文件。</translation>
+    </message>
+    <message>
+        <source>Desktops run {0}.</source>
+        <translation>坐席端正在使用 {0}。</translation>
+    </message>
+    <message>
+        <source>Not published: save your changes first.</source>
+        <translation>未发布：请先保存修改。</translation>
+    </message>
+    <message>
+        <source>Not published: the changes could not be saved.</source>
+        <translation>未发布：修改无法保存。</translation>
+    </message>
+    <message>
+        <source>Checking the draft…</source>
+        <translation>正在检查草稿…</translation>
+    </message>
+    <message>
+        <source>Not published: the draft says it is {0}, but this is {1}.</source>
+        <translation>未发布：草稿标明为 {0}，但这里是 {1}。</translation>
+    </message>
+    <message>
+        <source>This draft is published already as {0}, the active version.</source>
+        <translation>此草稿已发布为 {0}，即当前生效版本。</translation>
+    </message>
+    <message>
+        <source>This draft is published already as {0}: select it and press Make active.</source>
+        <translation>此草稿已发布为 {0}：请选中它并点击“设为生效”。</translation>
+    </message>
+    <message>
+        <source>Not published.</source>
+        <translation>未发布。</translation>
+    </message>
+    <message>
+        <source>Publishing {0} {1}…</source>
+        <translation>正在发布 {0} {1}…</translation>
+    </message>
+    <message>
+        <source>Published {0} {1}: every desktop runs it from its next call.</source>
+        <translation>已发布 {0} {1}：所有坐席端从下一通通话起使用该版本。</translation>
+    </message>
+    <message>
+        <source>Select a version first.</source>
+        <translation>请先选择一个版本。</translation>
+    </message>
+    <message>
+        <source>Making {0} active…</source>
+        <translation>正在将 {0} 设为生效…</translation>
+    </message>
+    <message>
+        <source>{0} {1} is active: every desktop runs it from its next call.</source>
+        <translation>{0} {1} 已生效：所有坐席端从下一通通话起使用该版本。</translation>
+    </message>
+    <message>
+        <source>Desktops run the shipped files already: nothing to roll back.</source>
+        <translation>坐席端已在使用程序自带的文件：无需回滚。</translation>
+    </message>
+    <message>
+        <source>Not rolled back.</source>
+        <translation>未回滚。</translation>
+    </message>
+    <message>
+        <source>Rolling back…</source>
+        <translation>正在回滚…</translation>
+    </message>
+    <message>
+        <source>{0} is back to {1}: every desktop runs it from its next call.</source>
+        <translation>{0} 已回滚到 {1}：所有坐席端从下一通通话起使用该版本。</translation>
+    </message>
+    <message>
+        <source>Not published: the draft has 1 problem. Fix it and publish again:</source>
+        <translation>未发布：草稿有 1 个问题。请修正后重新发布：</translation>
+    </message>
+    <message>
+        <source>Not published: the draft has {0} problems. Fix them and publish again:</source>
+        <translation>未发布：草稿有 {0} 个问题。请修正后重新发布：</translation>
+    </message>
+    <message>
+        <source>That did not work ({0}); try again.</source>
+        <translation>操作未成功（{0}）；请重试。</translation>
+    </message>
+</context>
+<context>
+    <name>PublishPanel</name>
+    <message>
+        <source>Publishing makes a version the one every desktop of the team runs from its next call, without a restart. Every publish, activation and rollback is recorded with your name.</source>
+        <translation>发布后，团队所有坐席端从下一通通话起使用该版本，无需重启。每次发布、生效和回滚都会以你的名字记录。</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+</context>
+<context>
+    <name>PublishSection</name>
+    <message>
+        <source>Publish this draft…</source>
+        <translation>发布此草稿…</translation>
+    </message>
+    <message>
+        <source>Make active</source>
+        <translation>设为生效</translation>
+    </message>
+    <message>
+        <source>Roll back…</source>
+        <translation>回滚…</translation>
+    </message>
+</context>
+<context>
     <name>Purpose</name>
     <message>
         <source>Opening</source>
@@ -742,6 +1462,10 @@
     <message>
         <source>{n} calls</source>
         <translation>{n} 通通话</translation>
+    </message>
+    <message>
+        <source>page {page}</source>
+        <translation>第 {page} 页</translation>
     </message>
     <message>
         <source>page {page} of {pages}</source>
@@ -1052,6 +1776,68 @@
     <message>
         <source>Report</source>
         <translation>报告</translation>
+    </message>
+</context>
+<context>
+    <name>RuleForm</name>
+    <message>
+        <source>Write to the YAML</source>
+        <translation>写入 YAML</translation>
+    </message>
+    <message>
+        <source>Rewrite this rule in the file; comments are kept</source>
+        <translation>在文件中重写这条规则；注释会保留</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Patterns (one per line)</source>
+        <translation>模式（每行一个）</translation>
+    </message>
+    <message>
+        <source>Explanation</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Reply script</source>
+        <translation>回应话术</translation>
+    </message>
+    <message>
+        <source>Should flag</source>
+        <translation>应提示</translation>
+    </message>
+    <message>
+        <source>Should not flag</source>
+        <translation>不应提示</translation>
+    </message>
+</context>
+<context>
+    <name>RuleFormController</name>
+    <message>
+        <source>The category&apos;s default</source>
+        <translation>类别默认值</translation>
+    </message>
+    <message>
+        <source>Rule {id}, line {line}</source>
+        <translation>规则 {id}，第 {line} 行</translation>
+    </message>
+    <message>
+        <source>Put the cursor in a rule of a rules file to edit it here.</source>
+        <translation>将光标放在规则文件中的某条规则内，即可在此编辑。</translation>
+    </message>
+    <message>
+        <source>The file changed under the form: put the cursor in the rule again.</source>
+        <translation>文件已在表单之外被修改：请重新将光标放在该规则内。</translation>
     </message>
 </context>
 <context>
@@ -1410,6 +2196,48 @@
     </message>
 </context>
 <context>
+    <name>Trainer</name>
+    <message>
+        <source>exact</source>
+        <translation>精确</translation>
+    </message>
+    <message>
+        <source>homophone</source>
+        <translation>同音</translation>
+    </message>
+    <message>
+        <source>sounds alike</source>
+        <translation>近音</translation>
+    </message>
+</context>
+<context>
+    <name>TrainerWindow</name>
+    <message>
+        <source>Agent Assist · Trainer</source>
+        <translation>坐席助手 · 培训</translation>
+    </message>
+    <message>
+        <source>Editor</source>
+        <translation>编辑器</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>发布</translation>
+    </message>
+    <message>
+        <source>Proposals</source>
+        <translation>提议</translation>
+    </message>
+    <message>
+        <source>{0} has unsaved changes in the editor, so it still shows your version: saving it would remove the new example from the file.</source>
+        <translation>{0} 在编辑器中有未保存的修改，因此仍显示你的版本：保存它会把新样例从文件中删除。</translation>
+    </message>
+    <message>
+        <source>Drills</source>
+        <translation>演练</translation>
+    </message>
+</context>
+<context>
     <name>TranscriptDelegate</name>
     <message>
         <source>Collector</source>
@@ -1418,6 +2246,75 @@
     <message>
         <source>Debtor</source>
         <translation>客户</translation>
+    </message>
+</context>
+<context>
+    <name>TryController</name>
+    <message>
+        <source>Collector</source>
+        <translation>催收员</translation>
+    </message>
+    <message>
+        <source>Debtor</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Sentences are tried once a rule pack loads.</source>
+        <translation>规则包加载后即可试句。</translation>
+    </message>
+    <message>
+        <source>{fired} rules fire, {cancelled} cancelled by an exclusion.</source>
+        <translation>{fired} 条规则触发，{cancelled} 条被排除项排除。</translation>
+    </message>
+    <message>
+        <source>No rule pack loads yet: open one or fix its problems, then press F5.</source>
+        <translation>尚无可加载的规则包：请打开一个或修正其问题，然后按 F5。</translation>
+    </message>
+    <message>
+        <source>Running the examples…</source>
+        <translation>正在运行样例…</translation>
+    </message>
+    <message>
+        <source>{passed} of {total} examples pass, {failed} fail.</source>
+        <translation>{total} 条样例中 {passed} 条通过，{failed} 条未通过。</translation>
+    </message>
+    <message>
+        <source>This could not be run: {problem}</source>
+        <translation>无法运行：{problem}</translation>
+    </message>
+</context>
+<context>
+    <name>TryPanel</name>
+    <message>
+        <source>Type what a collector or debtor says</source>
+        <translation>输入催收员或客户说的话</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsModel</name>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Published by</source>
+        <translation>发布人</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>生效</translation>
+    </message>
+    <message>
+        <source>ACTIVE</source>
+        <translation>生效中</translation>
     </message>
 </context>
 <context>

@@ -79,3 +79,14 @@ class CallPanel(QWidget):
         column = QVBoxLayout(self)
         column.addWidget(self.heading)
         column.addWidget(split, 1)
+        column.addLayout(self._learning_row())
+
+    def _learning_row(self) -> QHBoxLayout:
+        """The learning loop: words on the selected transcript line that no rule flagged."""
+        self.transcript.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.note_missed = QPushButton(self.tr("M · Note a missed flag…"))
+        self.note_missed.setShortcut(QKeySequence("M"))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.note_missed)
+        return row

@@ -1,0 +1,1 @@
+"""The trainer window: rule packs and script libraries edited, tried and checked."""

@@ -1,0 +1,305 @@
+"""``agent-assist-trainer``: the trainer's window for rule packs and script libraries.
+
+``--as USERNAME`` names the trainer (or admin), ``--lang`` the window's language, ``--pack``
+and ``--library`` what to edit (a bundled id or a folder); without either, the pack and
+library of the window's language. A bundled id opens its working copy in the data folder
+(``publishing/working_copy.py``), a folder is edited in place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from agent_assist import app
+from agent_assist.errors import UserError
+from agent_assist.privacy import mask_text
+from agent_assist.publishing.active import pack_for_call, scripts_for_call
+from agent_assist.publishing.working_copy import WorkingCopy, open_working_copy
+from agent_assist.rules.draft import SCRIPTS_FILE, read_files
+from agent_assist.rules.registry import bundled_packs, packs_dir, resolve_pack
+from agent_assist.rules.taxonomy import Category, load_taxonomy
+from agent_assist.script_library import ScriptLibrary, library_path, load_library
+from agent_assist.settings import UI_LANGUAGES, load_settings
+from agent_assist.store.database import Database
+from agent_assist.store.drills_repo import DrillRepository
+from agent_assist.store.library_repo import Kind, LibraryRepository
+from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.store.proposals_repo import ProposalRepository
+from agent_assist.store.records import Actor
+from agent_assist.training.drill import DrillRules
+from agent_assist.training.scenario import Scenario
+from agent_assist.ui.i18n import install_translators
+from agent_assist.ui.trainer.controllers.diff_controller import DiffController
+from agent_assist.ui.trainer.controllers.editor_controller import EditorController
+from agent_assist.ui.trainer.controllers.publish_controller import (
+    PublishController,
+    describe_draft,
+)
+from agent_assist.ui.trainer.controllers.rule_form_controller import RuleFormController
+from agent_assist.ui.trainer.controllers.try_controller import TryController
+from agent_assist.ui.trainer.drill_controller import DrillController
+from agent_assist.ui.trainer.drill_panel import DrillPanel
+from agent_assist.ui.trainer.proposals_controller import ProposalsController
+from agent_assist.ui.trainer.proposals_panel import ProposalsPanel
+from agent_assist.ui.trainer.views.publish_panel import PublishPanel
+from agent_assist.ui.trainer.views.trainer_window import TrainerWindow
+
+TRAINERS = ("trainer", "admin")
+BUNDLED = {"zh": "zh-CN", "en": "en-US"}  # the window's language → its pack and library
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agent-assist-trainer")
+    parser.add_argument("--as", dest="username", metavar="USERNAME", help="a trainer or admin")
+    parser.add_argument("--lang", choices=UI_LANGUAGES, help="the window's language")
+    parser.add_argument("--pack", metavar="PATH", help="a rule pack: bundled id or folder")
+    parser.add_argument("--library", metavar="PATH", help="a script library folder or id")
+    args = parser.parse_args(argv)
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        settings = load_settings()
+        username = args.username or settings.user
+        lang = args.lang or settings.ui_language or "zh"
+        if not username:
+            raise UserError("name the trainer with --as USERNAME")
+        window = build(username, lang, args.pack, args.library)
+    except UserError as exc:
+        QMessageBox.critical(None, "Agent Assist", str(exc))
+        return 2
+    window.show()
+    code = qt.exec()
+    window.deleteLater()
+    qt.processEvents()
+    return code
+
+
+def library_folder(spec: str) -> Path:
+    """A library named by its language (zh-CN) or by its folder (or its scripts.yaml)."""
+    bundled = library_path(spec)
+    if "/" not in spec and "\\" not in spec and bundled.is_file():
+        return bundled.parent
+    path = Path(spec).expanduser()
+    if path.is_file() and path.name == SCRIPTS_FILE:
+        return path.parent
+    if (path / SCRIPTS_FILE).is_file():
+        return path
+    raise UserError(
+        f"no script library {spec!r}: give a language (zh-CN, en-US) or a folder "
+        f"holding {SCRIPTS_FILE}"
+    )
+
+
+def build(
+    username: str, lang: str = "zh", pack: str | None = None, library: str | None = None
+) -> TrainerWindow:
+    """The trainer window for ``username`` (a trainer or an admin), in ``lang``: the Editor,
+    Publish, Proposals and Drills tabs. A bundled pack id or library language opens its
+    working copy (never the installed files); a folder opens that folder."""
+    qt = QApplication.instance()
+    assert qt is not None, "a QApplication runs before any window is built"
+    install_translators(qt, lang)
+    if pack is None and library is None:
+        pack = load_settings().rule_pack or BUNDLED.get(lang, "zh-CN")
+        library = BUNDLED.get(lang, "zh-CN")
+    taxonomy = load_taxonomy()
+    db = app.open_store()
+    try:
+        actor = _trainer(db, username)
+        drafts = _drafts(LibraryRepository(db), pack, library)
+    except BaseException:
+        db.close()
+        raise
+    window = TrainerWindow()
+    editor, diff = _editor_tab(window, db, drafts, taxonomy)
+    publishing = _publish_tab(window, db, actor, editor, drafts)
+    publishing.changed.connect(diff.diff)  # the diff shows the new active version
+    _proposals_tab(window, db, actor, editor)
+    _drills_tab(window, db, actor, taxonomy)
+    _say_what_is_edited(window, drafts)
+    window.add_close_guard(editor.may_close)
+    window.destroyed.connect(db.close)
+    return window
+
+
+@dataclass(frozen=True)
+class _Draft:
+    folder: Path
+    ref: str
+    copy: WorkingCopy | None  # None: a folder named with --pack/--library, edited in place
+
+
+def _trainer(db: Database, username: str) -> Actor:
+    user = PeopleRepository(db).find(username)
+    if user is None:
+        raise UserError(
+            f"no active user named {username!r}; name a trainer or an admin with --as "
+            "USERNAME (an admin adds trainers to the database)"
+        )
+    if user.role not in TRAINERS:
+        raise UserError(
+            f"{username} is a {user.role.replace('_', ' ')}: the trainer window is for "
+            "trainers and admins. Sign in as a trainer with --as USERNAME."
+        )
+    return user.as_actor()
+
+
+def _drafts(
+    library: LibraryRepository, pack: str | None, scripts: str | None
+) -> dict[Kind, _Draft]:
+    """What the editor opens: working copies for what ships with the app, else folders."""
+    drafts: dict[Kind, _Draft] = {}
+    if pack is not None:
+        if pack in bundled_packs():
+            copy = open_working_copy(library, "rule_pack", pack, packs_dir() / pack)
+            drafts["rule_pack"] = _Draft(copy.folder, pack, copy)
+        else:
+            folder = resolve_pack(pack)
+            drafts["rule_pack"] = _Draft(folder, folder.resolve().name, None)
+    if scripts is not None:
+        if _is_language(scripts):
+            shipped = library_path(scripts).parent
+            copy = open_working_copy(library, "script_library", scripts, shipped)
+            drafts["script_library"] = _Draft(copy.folder, scripts, copy)
+        else:
+            folder = library_folder(scripts)
+            drafts["script_library"] = _Draft(folder, _library_ref(folder), None)
+    return drafts
+
+
+def _is_language(spec: str) -> bool:
+    """A library named by its language (zh-CN), as shipped with the app."""
+    return "/" not in spec and "\\" not in spec and library_path(spec).is_file()
+
+
+def _editor_tab(
+    window: TrainerWindow,
+    db: Database,
+    drafts: Mapping[Kind, _Draft],
+    taxonomy: Mapping[str, Category],
+) -> tuple[EditorController, DiffController]:
+    published = LibraryRepository(db)
+
+    def load_published(kind: Kind, ref: str) -> str | None:
+        found = published.active_content(kind, ref)
+        return None if found is None else found.content
+
+    files = {kind: (d.folder, d.ref, read_files(d.folder)) for kind, d in drafts.items()}
+    panel = window.editor
+    editor = EditorController(panel, files, taxonomy, window)
+    RuleFormController(panel.form, editor, taxonomy, window)
+    trying = TryController(panel, window)
+    editor.pack_ready.connect(trying.use)
+    trying.open_rule.connect(lambda rel, line: editor.open("rule_pack", rel, line))
+    diff = DiffController(panel.diff, editor, load_published, window)
+    return editor, diff
+
+
+def _publish_tab(
+    window: TrainerWindow,
+    db: Database,
+    actor: Actor,
+    editor: EditorController,
+    drafts: Mapping[Kind, _Draft],
+) -> PublishController:
+    people = PeopleRepository(db)
+
+    def display_name(username: str) -> str | None:
+        found = people.find(username)
+        return None if found is None else found.display_name
+
+    panel = PublishPanel()
+    copies = {kind: draft.copy for kind, draft in drafts.items()}
+    controller = PublishController(
+        panel, editor, LibraryRepository(db), actor, copies=copies, display_name=display_name
+    )
+    window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Publish"))
+    controller.refresh()
+    return controller
+
+
+def _proposals_tab(
+    window: TrainerWindow, db: Database, actor: Actor, editor: EditorController
+) -> None:
+    """Proposed examples go into the pack being edited (its working copy)."""
+    source = editor.sources.get("rule_pack")
+    if source is None:
+        return  # only a library is open: there is no pack to add examples to
+    panel = ProposalsPanel()
+    controller = ProposalsController(
+        panel, ProposalRepository(db, mask_text), actor, lambda: source.folder
+    )
+    controller.example_added.connect(lambda file: _reload_written(editor, Path(file), panel.status))
+    window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Proposals"))
+    controller.refresh()
+
+
+def _reload_written(editor: EditorController, file: Path, status: QLabel) -> None:
+    """Show a file an accepted proposal wrote; unsaved edits of it are kept, and the
+    trainer told what saving them would do."""
+    source = editor.sources["rule_pack"]
+    try:
+        rel = file.relative_to(source.folder).as_posix()
+    except ValueError:
+        return
+    document = source.documents.get(rel)
+    if document is None:
+        return
+    if document.isModified():
+        status.setText(
+            status.text()
+            + " "
+            + QCoreApplication.translate(
+                "TrainerWindow",
+                "{0} has unsaved changes in the editor, so it still shows your version: "
+                "saving it would remove the new example from the file.",
+            ).format(rel)
+        )
+        return
+    document.setPlainText(file.read_text(encoding="utf-8"))
+    document.setModified(False)
+
+
+def _drills_tab(
+    window: TrainerWindow, db: Database, actor: Actor, taxonomy: Mapping[str, Category]
+) -> None:
+    """Drills judged by what the team runs: its active published pack and library."""
+
+    def rules_for(scenario: Scenario) -> DrillRules:
+        return DrillRules(*app.compiled_pack(pack_for_call(db, scenario.pack_spec())))
+
+    def library_for(language: str) -> ScriptLibrary | None:
+        path = scripts_for_call(db, language) / SCRIPTS_FILE
+        return load_library(path, taxonomy.keys()) if path.is_file() else None
+
+    panel = DrillPanel()
+    repo = DrillRepository(db, _mask_every_region)
+    controller = DrillController(panel, repo, actor, rules_for=rules_for, library_for=library_for)
+    window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Drills"))
+    controller.refresh()
+
+
+def _mask_every_region(text: str) -> str:
+    # One repository serves drills in every language: mask the numbers of each region.
+    return mask_text(mask_text(text, "CN"), "US")
+
+
+def _say_what_is_edited(window: TrainerWindow, drafts: Mapping[Kind, _Draft]) -> None:
+    lines = [describe_draft(str(d.folder), d.copy) for d in drafts.values()]
+    label = QLabel(" ".join(lines))
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    window.statusBar().addPermanentWidget(label, 1)
+
+
+def _library_ref(folder: Path) -> str:
+    """What the library is published under: its language, else its folder's name."""
+    try:
+        return load_library(folder / SCRIPTS_FILE, load_taxonomy().keys()).language
+    except UserError:
+        return folder.name
