@@ -110,7 +110,7 @@ def test_accepting_writes_the_example_and_records_the_answer(qtbot: QtBot, tab: 
     assert "zh.agent.threat.violence" in offered
     assert all(r.startswith("zh.agent.threat.") for r in offered)
     assert tab.refs() == [fp]
-    assert tab.panel.status.text().startswith("Added to zh.agent.threat.violence as should_flag.")
+    assert tab.panel.status.text().startswith("Added to zh.agent.threat.violence as Should flag.")
     rule = next(r for r in load_pack(tab.pack).rules if r.id == "zh.agent.threat.violence")
     assert rule.examples.should_flag[-1] == MISSED
     assert decisions(tab.db) == [("missed", "accepted", "zh.agent.threat.violence")]
