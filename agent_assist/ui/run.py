@@ -10,7 +10,6 @@ call in progress, store it and quit.
 from __future__ import annotations
 
 import argparse
-import functools
 import gc
 import os
 import signal
@@ -54,7 +53,7 @@ from agent_assist.ui.controllers.main_controller import CLOSE_WAIT_S, MainContro
 from agent_assist.ui.controllers.model_controller import ModelController
 from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
-from agent_assist.ui.controllers.script_controller import CallScripts, ScriptController
+from agent_assist.ui.controllers.script_controller import ScriptController, scripts_in
 from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
 from agent_assist.ui.i18n import install_translators
@@ -329,22 +328,6 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     window.destroyed.connect(db.close)
     window.settings_action.triggered.connect(lambda: open_settings(window, db, username, lang))
     return window
-
-
-@functools.cache
-def scripts_in(folder: Path) -> CallScripts:
-    """The script library in ``folder`` (shipped or published) with its messages' stage
-    mapping, read once per folder: a published version's folder never changes."""
-    from agent_assist.messaging.templates import FILE_NAME as MESSAGES
-    from agent_assist.messaging.templates import load_library as load_messages
-    from agent_assist.rules.taxonomy import load_taxonomy
-    from agent_assist.script_library import load_library
-    from agent_assist.script_library.loader import FILE_NAME
-
-    library = load_library(folder / FILE_NAME, load_taxonomy().keys())
-    if not (folder / MESSAGES).is_file():  # no mapping: general scripts only, as bundled_scripts
-        return CallScripts(library, lambda _stage: None)
-    return CallScripts(library, load_messages(folder / MESSAGES).call_stage)
 
 
 DEFAULT_USER = "zhang.wei"  # the demo collector

@@ -7,8 +7,10 @@ into a call stage (early … legal) by the bank's mapping in the same language's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -23,9 +25,11 @@ from agent_assist.script_library import (
     Script,
     ScriptLibrary,
     bundled_library,
+    load_library,
     render_script,
     suggest,
 )
+from agent_assist.script_library.loader import FILE_NAME as SCRIPTS_FILE
 from agent_assist.store.records import CaseRecord
 from agent_assist.ui.display_names import category_name, script_title
 from agent_assist.ui.views.script_panel import ScriptPanel
@@ -46,7 +50,19 @@ class CallScripts:
 def bundled_scripts(language: str) -> CallScripts:
     """The bundled library of ``language`` and its messages' stage mapping."""
     library = bundled_library(language, load_taxonomy().keys())
-    path = libraries_dir() / language / FILE_NAME
+    return _with_stage_mapping(library, libraries_dir() / language)
+
+
+@functools.cache
+def scripts_in(folder: Path) -> CallScripts:
+    """The script library in ``folder`` (shipped or published) with its messages' stage
+    mapping, read once per folder: a published version's folder never changes."""
+    library = load_library(folder / SCRIPTS_FILE, load_taxonomy().keys())
+    return _with_stage_mapping(library, folder)
+
+
+def _with_stage_mapping(library: ScriptLibrary, folder: Path) -> CallScripts:
+    path = folder / FILE_NAME
     if not path.is_file():  # no mapping: stage-specific scripts are left out, general ones shown
         return CallScripts(library, lambda _stage: None)
     return CallScripts(library, load_messages(path).call_stage)
