@@ -8,6 +8,8 @@ import os
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -60,8 +62,8 @@ def run(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory() as folder:
             figures["sqlite"] = _measure(f"sqlite:///{Path(folder) / 'bench.db'}", args, False)
     if args.backend in ("both", "postgresql"):
-        server = args.pg_url or next((os.environ[v] for v in PG_ENV if v in os.environ), DEFAULT_PG)
-        figures["postgresql"] = _on_private_schema(server, args)
+        with private_schema(bench_server(args)) as url:
+            figures["postgresql"] = _measure(url, args, True)
     if args.json:
         print(json.dumps(figures))
     else:
@@ -69,7 +71,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _on_private_schema(server: str, args: argparse.Namespace) -> dict[str, Any]:
+def bench_server(args: argparse.Namespace) -> str:
+    """The PostgreSQL server a benchmark uses: --pg-url, the environment, or the default."""
+    return str(args.pg_url or next((os.environ[v] for v in PG_ENV if v in os.environ), DEFAULT_PG))
+
+
+@contextmanager
+def private_schema(server: str) -> Iterator[str]:
+    """A URL into a schema of its own on ``server``, dropped with what is in it afterwards."""
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = open_engine(server)
     try:
@@ -80,7 +89,7 @@ def _on_private_schema(server: str, args: argparse.Namespace) -> dict[str, Any]:
         raise UserError(f"cannot use the PostgreSQL server {server}: {exc}") from exc
     url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
-        return _measure(url.render_as_string(hide_password=False), args, True)
+        yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -10,30 +10,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import case, select, update
 
+from agent_assist.cli.bench_db import DEFAULT_PG, PG_ENV, bench_server, private_schema
 from agent_assist.cli.bench_ui import bench_env
 from agent_assist.errors import UserError
 from agent_assist.reports.csv_report import save_csv
 from agent_assist.reports.pdf_report import save_pdf
 from agent_assist.store import bench_data
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.engine import open_engine
 from agent_assist.store.people_repo import SYSTEM
 from agent_assist.store.records import Actor
 from agent_assist.store.reports_repo import ReportRepository
 from agent_assist.store.tables import Call, FlagRow
 
-PG_ENV = ("AGENT_ASSIST_BENCH_PG_URL", "AGENT_ASSIST_TEST_PG_URL")
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TARGET_S = 5.0
 QUEUE_TARGET_MS = 100.0
 WINDOW_BENCH = "agent_assist.ui.review.bench"
@@ -74,30 +68,10 @@ def run(args: argparse.Namespace) -> int:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
             figures["sqlite"] = _measure(url, args, Path(folder))
     if args.backend in ("both", "postgresql"):
-        server = args.pg_url or next((os.environ[v] for v in PG_ENV if v in os.environ), DEFAULT_PG)
-        with _private_schema(server) as url, tempfile.TemporaryDirectory() as folder:
+        with private_schema(bench_server(args)) as url, tempfile.TemporaryDirectory() as folder:
             figures["postgresql"] = _measure(url, args, Path(folder))
     print(json.dumps(figures) if args.json else _as_text(figures))
     return 0
-
-
-@contextmanager
-def _private_schema(server: str) -> Iterator[str]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = open_engine(server)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:
-        admin.dispose()
-        raise UserError(f"cannot use the PostgreSQL server {server}: {exc}") from exc
-    url = make_url(server).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _measure(url: str, args: argparse.Namespace, folder: Path) -> dict[str, Any]:
