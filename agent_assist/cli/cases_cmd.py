@@ -53,7 +53,7 @@ def run_check(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.username) if args.username else SYSTEM
-        guard = ContactGuard(ContactRepository(db))
+        guard = ContactGuard(ContactRepository(db), db)
         cases = (
             [guard.facts(actor, spec) for spec in args.cases]
             if args.cases
@@ -75,7 +75,7 @@ def run_override(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.username)
-        guard = ContactGuard(ContactRepository(db))
+        guard = ContactGuard(ContactRepository(db), db)
         facts = guard.facts(actor, args.case)
         verdict = guard.verdict(actor, facts, when)
         if verdict.allowed:

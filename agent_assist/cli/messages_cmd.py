@@ -14,7 +14,13 @@ from typing import Any
 from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.messaging.outbox import STATUSES, WAITING, OutboxRecord, OutboxRepository
-from agent_assist.messaging.templates import MessageLibrary, MessageTemplate, bundled_libraries
+from agent_assist.messaging.templates import (
+    FILE_NAME,
+    MessageLibrary,
+    MessageTemplate,
+    bundled_libraries,
+    load_library,
+)
 from agent_assist.store.database import Database
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
 from agent_assist.store.records import Actor
@@ -98,14 +104,15 @@ def _add_actor(parser: argparse.ArgumentParser) -> None:
 def run_queue(args: argparse.Namespace) -> int:
     from agent_assist.messaging.policy import check_message
     from agent_assist.messaging.render import BankDetails, render
+    from agent_assist.publishing.active import pack_for_call
     from agent_assist.rules.loader import load_pack
     from agent_assist.rules.matcher import compile_pack
     from agent_assist.rules.registry import resolve_pack
     from agent_assist.store.cases_repo import CaseRepository
 
-    library, template = _find_template(bundled_libraries(), args.template)
     db = app.open_store()
     try:
+        library, template = _find_template(active_libraries(db), args.template)
         actor = _actor(db, args.as_user)
         cases = CaseRepository(db)
         case = cases.get(actor, args.case_id)
@@ -115,7 +122,7 @@ def run_queue(args: argparse.Namespace) -> int:
             promise = max(pending, key=lambda p: p.id, default=None)  # the latest taken
         bank = BankDetails(args.bank, args.hotline)
         message = render(template, library, case, bank, promise=promise, due_date=args.due_date)
-        matcher = compile_pack(load_pack(resolve_pack(library.language)))
+        matcher = compile_pack(load_pack(resolve_pack(pack_for_call(db, library.language))))
         verdict = check_message(
             case,
             template,
@@ -189,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
         actor = _actor(db, args.as_user)
         target = out.name if out else "stdout"
         outcome = export_waiting(
-            OutboxRepository(db), actor, bundled_libraries(), _now(), write, target=target
+            OutboxRepository(db), actor, active_libraries(db), _now(), write, target=target
         )
     except BaseException:
         if created and out is not None:  # not marked sent: the file must not reach the bank
@@ -211,7 +218,7 @@ def run_send(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.as_user)
-        outcome = send_waiting(OutboxRepository(db), actor, gateway, bundled_libraries(), _now())
+        outcome = send_waiting(OutboxRepository(db), actor, gateway, active_libraries(db), _now())
     finally:
         db.close()
     for message_id, error in outcome.failed:
@@ -229,6 +236,19 @@ def _report_left(held: list[tuple[int, str]], cancelled: list[tuple[int, str]]) 
         print(f"message {message_id} waits: {why}", file=sys.stderr)
     for message_id, why in cancelled:
         print(f"message {message_id} cancelled: {why}", file=sys.stderr)
+
+
+def active_libraries(db: Database) -> dict[str, MessageLibrary]:
+    """Each language's message templates as the team's active script library has them
+    (published with ``agent-assist publish``), else as shipped."""
+    from agent_assist.publishing.active import scripts_for_call
+
+    libraries = bundled_libraries()
+    for language in list(libraries):
+        path = scripts_for_call(db, language) / FILE_NAME
+        if path.is_file():
+            libraries[language] = load_library(path)
+    return libraries
 
 
 def _find_template(

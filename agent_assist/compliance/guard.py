@@ -1,21 +1,34 @@
-"""The pre-dial check for stored cases: one contact policy and calendar per pack."""
+"""The pre-dial check for stored cases: one contact policy and calendar per pack.
+
+The policy is the team's active published version of the case's pack (as a call start
+picks it), read once per guard: a worklist or a command sees one version throughout.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from agent_assist.compliance.calendar import HolidayCalendar, calendar_for
 from agent_assist.compliance.check import CaseFacts, Verdict, check, lookback
 from agent_assist.compliance.local_time import debtor_zones
 from agent_assist.compliance.policy import ContactPolicy, load_policy
+from agent_assist.publishing.active import pack_for_call
 from agent_assist.rules.registry import resolve_pack
 from agent_assist.store.contacts_repo import ContactFacts, ContactRepository
+from agent_assist.store.database import Database
 from agent_assist.store.records import Actor
 
 
 class ContactGuard:
-    def __init__(self, repo: ContactRepository) -> None:
+    def __init__(
+        self, repo: ContactRepository, db: Database | None = None, *, published: Path | None = None
+    ) -> None:
+        """``db``: where the team's published packs are (None: the shipped packs only);
+        ``published``: the folder they are unpacked into (the data folder's by default)."""
         self.repo = repo
+        self._db = db
+        self._published = published
         self._packs: dict[str, tuple[ContactPolicy, HolidayCalendar]] = {}
 
     def facts(self, actor: Actor, spec: str) -> ContactFacts:
@@ -32,6 +45,7 @@ class ContactGuard:
 
     def _pack(self, language: str) -> tuple[ContactPolicy, HolidayCalendar]:
         if language not in self._packs:
-            policy = load_policy(resolve_pack(language))
+            spec = pack_for_call(self._db, language, root=self._published)
+            policy = load_policy(resolve_pack(spec))
             self._packs[language] = (policy, calendar_for(policy))
         return self._packs[language]

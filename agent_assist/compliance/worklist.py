@@ -53,7 +53,7 @@ def build_worklist(
         for t in timelines
     ]
     ranked = rank(histories, model, lang=lang)
-    guard = ContactGuard(ContactRepository(db))
+    guard = ContactGuard(ContactRepository(db), db)
     due: dict[int, list[PromiseRecord]] = {}
     for promise in CaseRepository(db).due_promises(actor, when.date()):
         due.setdefault(promise.case_id, []).append(promise)

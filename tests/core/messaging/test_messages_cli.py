@@ -14,10 +14,13 @@ from sqlalchemy import text
 
 from agent_assist import cli
 from agent_assist.cli import messages_cmd
+from agent_assist.paths import resources_dir
+from agent_assist.publishing.bundle import bundle
 from agent_assist.store.audit import read_audit
 from agent_assist.store.database import open_database
 from agent_assist.store.demo import load_demo
-from agent_assist.store.people_repo import SYSTEM
+from agent_assist.store.library_repo import LibraryRepository
+from agent_assist.store.people_repo import SYSTEM, PeopleRepository
 from tests.core.messaging.gateway_server import fake_gateway
 
 DAY_IN_CHINA = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -282,3 +285,39 @@ def test_cancel(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
     assert (code, err) == (0, f"message {message_id} cancelled\n")
     assert statuses(db_path) == {message_id: ("cancelled", None, "paid")}
+
+
+def test_a_published_script_library_changes_the_message(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "zh-CN"
+    shutil.copytree(resources_dir() / "scripts" / "zh-CN", folder)
+    messages = folder / "messages.yaml"
+    wording = "如已还款请忽略本短信。"
+    assert wording in messages.read_text(encoding="utf-8")
+    messages.write_text(
+        messages.read_text(encoding="utf-8").replace(wording, "已还款的请勿理会。", 1),
+        encoding="utf-8",
+    )
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        trainer = PeopleRepository(db).find("trainer.wu")
+        assert trainer is not None
+        LibraryRepository(db).publish(
+            trainer.as_actor(), "script_library", "zh-CN", "2026.12", bundle(folder)
+        )
+    finally:
+        db.close()
+
+    code, out, err = run(
+        capsys, *queue_args(a_case(db_path, user="zhang.wei")), "--as", "zhang.wei"
+    )
+
+    assert (code, err) == (0, "")
+    text = json.loads(out)["text"]
+    assert "已还款的请勿理会。" in text
+    assert wording not in text
