@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from agent_assist import paths
 from agent_assist.asr.locate import InstalledModel, resolve_model
@@ -124,9 +124,11 @@ def live_analyzers(pack_spec: str) -> list[Analyzer]:
     ]
 
 
-_compiled: dict[
-    tuple[Path, tuple[tuple[str, int, int], ...]], tuple[RulePack, CompiledPack, CompiledPack]
-] = {}
+_Version: TypeAlias = tuple[tuple[str, int, int], ...]
+_Compiled: TypeAlias = "tuple[RulePack, CompiledPack, CompiledPack]"
+# One entry per family of versions of a pack (``publishing.active.version_family``): the
+# version compiled last replaces the one before, so memory does not grow with each publish.
+_compiled: dict[Path, tuple[Path, _Version, _Compiled]] = {}
 _compiling = threading.Lock()
 
 
@@ -134,6 +136,18 @@ def compiled_pack(pack_spec: str) -> tuple[RulePack, CompiledPack, CompiledPack]
     """A pack with its compiled rules and required statements, compiled once per version
     of its files: compiling takes most of a second and holds the interpreter in long
     stretches, which the desktop does while idle (``warm_up_rules``), never at call start."""
+    return _compile(pack_spec)[0]
+
+
+def compiled_folders() -> list[Path]:
+    """The pack folders whose current files are compiled and kept."""
+    with _compiling:
+        return [folder for folder, _version, _pack in _compiled.values()]
+
+
+def _compile(pack_spec: str) -> tuple[_Compiled, Path, bool]:
+    """The compiled pack, its folder, and whether it was compiled now rather than found."""
+    from agent_assist.publishing.active import version_family
     from agent_assist.rules.loader import load_pack
     from agent_assist.rules.matcher import compile_pack
     from agent_assist.rules.required import requirements_pack
@@ -144,23 +158,33 @@ def compiled_pack(pack_spec: str) -> tuple[RulePack, CompiledPack, CompiledPack]
         for f in sorted(folder.rglob("*"))
         if f.is_file()
     )
+    family = version_family(folder)
     with _compiling:
-        cached = _compiled.get((folder, version))
-        if cached is None:
-            pack = load_pack(folder)
-            cached = (pack, compile_pack(pack), compile_pack(requirements_pack(pack)))
-            _compiled[(folder, version)] = cached
-    return cached
+        kept = _compiled.get(family)
+        if kept is not None and kept[:2] == (folder, version):
+            return kept[2], folder, False
+        pack = load_pack(folder)
+        compiled = (pack, compile_pack(pack), compile_pack(requirements_pack(pack)))
+        _compiled[family] = (folder, version, compiled)
+    return compiled, folder, True
 
 
-def warm_up_rules(pack_specs: Sequence[str]) -> None:
-    """Compile packs ahead of their first call; a pack that fails is reported when a
-    call needs it, not here."""
-    for spec in pack_specs:
+def warm_up_rules(pack_specs: Sequence[str], *, db: Database | None = None) -> list[Path]:
+    """Compile packs ahead of their first call: with ``db``, the team's active version of
+    each, asked as a call start asks (``pack_for_call``). Returns the folders compiled now
+    (empty: all were compiled already). A pack that fails is reported when a call needs
+    it, not here."""
+    from agent_assist.publishing.active import pack_for_call
+
+    fresh: list[Path] = []
+    for spec in dict.fromkeys(pack_for_call(db, spec) for spec in pack_specs):
         try:
-            compiled_pack(spec)
+            _pack, folder, compiled_now = _compile(spec)
         except UserError:
             continue
+        if compiled_now:
+            fresh.append(folder)
+    return fresh
 
 
 def call_session(

@@ -8,6 +8,10 @@ so a repeated version costs nothing more and ``app.compiled_pack`` compiles it o
 database that is away never stops a call: the last version unpacked is used (or the
 shipped files), and the server is not asked again for ``RETRY_S``, so calls do not wait
 on its timeout one after another.
+
+When a new version is unpacked, older ones of the same ref are deleted, except the version
+active before it (a call that started on it may still read its files) and the one
+``active.json`` names (another process sharing the data folder may run it).
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
 import threading
 import time
 import weakref
@@ -35,6 +41,7 @@ log = logging.getLogger(__name__)
 POINTER = "active.json"  # the version last seen active, for when the database is away
 RETRY_S = 30.0
 _unpacking = threading.Lock()  # one thread unpacks a version; the others then find it
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _away_since: weakref.WeakKeyDictionary[Database, float] = weakref.WeakKeyDictionary()
 
 
@@ -87,6 +94,13 @@ def scripts_for_call(db: Database | None, language: str, *, root: Path | None = 
     return folder if folder is not None else paths.resources_dir() / "scripts" / language
 
 
+def version_family(folder: Path) -> Path:
+    """What the versions of one pack or library share: ``<kind>/<ref>`` for an unpacked
+    published version, else the folder itself (shipped files, a folder named explicitly)."""
+    sha, home = folder.parent, folder.parent.parent
+    return home if _SHA256.fullmatch(sha.name) and home.name == folder.name else folder
+
+
 def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Path | None:
     active = library.active(kind, ref)
     pointer = home / POINTER
@@ -95,15 +109,49 @@ def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Pat
         return None
     folder = home / active.sha256 / ref
     with _unpacking:
-        if not folder.is_dir():
+        before = _read_pointer(pointer)
+        unpacked = not folder.is_dir()
+        if unpacked:
             write_bundle(library.content(kind, ref, active.version).content, folder)
             log.info("unpacked %s %s into %s", ref, active.version, folder)
         seen = {"version": active.version, "sha256": active.sha256}
-        if _read_pointer(pointer) != seen:
+        if before != seen:
             staging = pointer.with_name(f".{POINTER}.{os.getpid()}")
             staging.write_text(json.dumps(seen), encoding="utf-8")
             os.replace(staging, pointer)
+        if unpacked:
+            _remove_old_versions(home, active.sha256, before)
     return folder
+
+
+def _remove_old_versions(home: Path, active: str, before: dict[str, str] | None) -> None:
+    """Delete the unpacked versions in ``home`` but ``active``, the one active before it
+    and the one ``active.json`` names now. Another process may be deleting or reading the
+    same folders: a failure is logged, never raised."""
+    try:
+        versions = [p for p in home.iterdir() if p.is_dir() and _SHA256.fullmatch(p.name)]
+        versions.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError as exc:
+        log.warning("old versions in %s were not looked at (%s)", home, exc)
+        return
+    keep = {active}
+    for seen in (before, _read_pointer(home / POINTER)):
+        if seen is not None and seen.get("sha256"):
+            keep.add(seen["sha256"])
+    others = [p.name for p in versions if p.name != active]
+    if len(keep) == 1 and others:
+        # Nothing said which version ran before (the shipped files did, or the pointer was
+        # lost): the one unpacked last stands for it.
+        keep.add(others[0])
+    for old in versions:
+        if old.name in keep:
+            continue
+        try:
+            shutil.rmtree(old)
+        except OSError as exc:
+            log.warning("the old version %s was not removed (%s)", old, exc)
+        else:
+            log.info("removed the old version %s", old)
 
 
 def _last_known(home: Path, ref: str) -> Path | None:

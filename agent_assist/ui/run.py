@@ -53,6 +53,7 @@ from agent_assist.ui.controllers.main_controller import CLOSE_WAIT_S, MainContro
 from agent_assist.ui.controllers.model_controller import ModelController
 from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
+from agent_assist.ui.controllers.rules_warmup_controller import RulesWarmUpController
 from agent_assist.ui.controllers.script_controller import ScriptController, scripts_in
 from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
@@ -151,26 +152,33 @@ def end_gracefully(window: MainWindow) -> None:
 
 def after_shown(window: MainWindow, settings: Settings, lang: str) -> threading.Thread:
     """What waits until the window is up, each on a thread of its own: the worklist, the
-    speech model (seconds), the rule packs of the first calls (most of a second, and it
-    would freeze the window at call start). Returns the packs' thread."""
+    speech model (seconds), the team's active versions of the rule packs of the first
+    calls (most of a second, and it would freeze the window at call start), kept current
+    between calls from then on. Returns the packs' first thread."""
     controller = window.findChild(MainController)
     models = window.findChild(ModelController)
+    rules = window.findChild(RulesWarmUpController)
     assert controller is not None, "build() made it"
     assert models is not None, "build() made it"
+    assert rules is not None, "build() made it"
     controller.refresh()
     models.start(settings.speech_model, lang)
     language = "zh-CN" if lang == "zh" else "en-US"
-    packs = [settings.rule_pack or language, language]
+    return rules.start([settings.rule_pack or language, language])
 
-    def warm_up() -> None:
-        app.warm_up_rules(list(dict.fromkeys(packs)))
-        # What is loaded by now stays for the app's life: out of the garbage collector's
-        # sight, a full collection takes microseconds instead of ~170 ms of a frozen window.
-        gc.freeze()
 
-    warm = threading.Thread(target=warm_up, name="rules", daemon=True)
-    warm.start()
-    return warm
+def warm_up_rules(db: Database) -> Callable[[Sequence[str]], None]:
+    """Compiles the packs' versions the next calls would run."""
+
+    def warm_up(packs: Sequence[str]) -> None:
+        fresh = app.warm_up_rules(packs, db=db)
+        if fresh or not gc.get_freeze_count():
+            # What is loaded by now stays for the app's life: out of the garbage collector's
+            # sight, a full collection takes microseconds instead of ~170 ms of a frozen
+            # window. (A version replaced later is freed by reference counting.)
+            gc.freeze()
+
+    return warm_up
 
 
 # The demo call the window plays: one that crosses a line, so every panel shows something.
@@ -289,6 +297,7 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         wrap_up,
         start_live,
     )
+    RulesWarmUpController(window, warm_up_rules(db), lambda: controller.calls.busy)
     scripts = ScriptController(
         window.scripts,
         lambda case_language: scripts_in(

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +15,7 @@ from agent_assist.publishing.active import (
     pack_for_call,
     published_dir,
     scripts_for_call,
+    version_family,
 )
 from agent_assist.publishing.bundle import bundle, unbundle
 from agent_assist.store.database import Database
@@ -131,3 +135,76 @@ def test_the_script_library_follows_the_active_version(
     assert folder != shipped
     assert bundle(folder) == text
     assert active_folder(db, "rule_pack", "en-US") is None  # the pack of that id is not
+
+
+def unpacked(ref: str = REF) -> set[str]:
+    """The versions (SHA-256s) unpacked in the data folder."""
+    home = published_dir() / "rule_pack" / ref
+    return {p.name for p in home.iterdir() if p.is_dir()} if home.is_dir() else set()
+
+
+def publish(db: Database, trainer: Actor, tmp_path: Path, version: str) -> str:
+    """Publish and follow ``version`` (a pack that differs from the others); its SHA-256."""
+    text = pack_text(tmp_path / version, version, added_rule=version.endswith("+"))
+    LibraryRepository(db).publish(trainer, "rule_pack", REF, version, text)
+    pack_for_call(db, REF)
+    found = LibraryRepository(db).active("rule_pack", REF)
+    assert found is not None
+    return found.sha256
+
+
+def test_a_new_version_removes_all_but_the_one_before_it(
+    db: Database, trainer: Actor, tmp_path: Path
+) -> None:
+    shas = [publish(db, trainer, tmp_path, v) for v in ("2.0", "3.0", "4.0", "5.0")]
+    assert unpacked() == set(shas[-2:])  # a call started on 4.0 may still read its files
+
+    # Back to one removed: unpacked again, and the one it replaces is kept in turn.
+    LibraryRepository(db).activate(trainer, "rule_pack", REF, "2.0")
+    assert pack_for_call(db, REF).startswith(str(published_dir() / "rule_pack" / REF / shas[0]))
+    assert unpacked() == {shas[0], shas[3]}
+
+
+def test_the_version_the_pointer_names_is_never_removed(
+    db: Database, trainer: Actor, tmp_path: Path
+) -> None:
+    home = published_dir() / "rule_pack" / REF
+    first, second = (publish(db, trainer, tmp_path, v) for v in ("2.0", "3.0"))
+    # Another process sharing the data folder (the command line) went back to 2.0.
+    (home / active.POINTER).write_text(json.dumps({"version": "2.0", "sha256": first}))
+    third = publish(db, trainer, tmp_path, "4.0")
+    assert unpacked() == {first, third}
+    assert second not in unpacked()
+
+
+def test_a_version_that_cannot_be_removed_is_only_logged(
+    db: Database,
+    trainer: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    shas = [publish(db, trainer, tmp_path, v) for v in ("2.0", "3.0")]
+
+    home = published_dir() / "rule_pack" / REF
+    rmtree = shutil.rmtree
+
+    def in_use(path: Path, **kwargs: Any) -> None:
+        if Path(path).parent == home:  # as another process's open file on some systems
+            raise PermissionError(13, "in use", str(path))
+        rmtree(path, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", in_use)
+    with caplog.at_level(logging.WARNING, logger=active.__name__):
+        newest = publish(db, trainer, tmp_path, "4.0")
+    assert pack_for_call(db, REF).endswith(f"{newest}/{REF}")
+    assert unpacked() == {*shas, newest}
+    assert "was not removed" in caplog.text
+
+
+def test_the_versions_of_one_ref_are_one_family(tmp_path: Path) -> None:
+    home = tmp_path / "published" / "rule_pack" / REF
+    sha = "ab" * 32
+    assert version_family(home / sha / REF) == home
+    assert version_family(tmp_path / "packs" / REF) == tmp_path / "packs" / REF
+    assert version_family(home / "not-a-sha" / REF) == home / "not-a-sha" / REF
