@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
+from agent_assist.publishing.working_copy import open_working_copy
 from agent_assist.rules.add_example import AddedExample, add_example
 from agent_assist.rules.loader import load_pack
-from agent_assist.rules.registry import resolve_pack
+from agent_assist.rules.registry import bundled_packs, packs_dir, resolve_pack
+from agent_assist.store.access import require_role
 from agent_assist.store.database import Database
+from agent_assist.store.library_repo import LibraryRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.proposals_repo import Proposal, ProposalRepository, parse_ref
 from agent_assist.store.records import Actor
@@ -45,7 +49,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accept.add_argument(
         "--rule", metavar="RULE", help="the rule (default for fp-N: the rule that fired)"
     )
-    accept.add_argument("--pack", required=True, metavar="PATH", help="the pack folder to edit")
+    accept.add_argument(
+        "--pack",
+        required=True,
+        metavar="PACK",
+        help="a pack folder, or a shipped pack's id (its working copy is edited, as the "
+        "trainer window's)",
+    )
     accept.add_argument("--as", dest="username", metavar="USERNAME", required=True)
     accept.set_defaults(func=run_accept)
     dismiss = actions.add_parser("dismiss", help="answer a proposal without changing any pack")
@@ -74,27 +84,41 @@ def line(p: Proposal) -> str:
 
 def run_accept(args: argparse.Namespace) -> int:
     source, source_id = parse_ref(args.proposal)
-    folder = resolve_pack(args.pack)
     added: list[AddedExample] = []
+    db = app.open_store()
+    try:
+        actor = _actor(db, args.username)
+        require_role(actor, "trainer", "admin", to="accept proposed examples")
+        folder = _editable(db, args.pack)
 
-    def apply(proposal: Proposal, rule_id: str) -> None:
-        added.append(add_example(folder, rule_id, proposal.kind, proposal.text))
+        def apply(proposal: Proposal, rule_id: str) -> None:
+            added.append(add_example(folder, rule_id, proposal.kind, proposal.text))
 
-    _with_repo(
-        args.username,
-        lambda repo, actor: repo.decide(
+        ProposalRepository(db, mask_text).decide(
             actor, source, source_id, "accepted", args.rule, apply=apply
-        ),
-    )
+        )
+    finally:
+        db.close()
     result = added[0]
     where = result.file.relative_to(folder) if result.file.is_relative_to(folder) else result.file
     if result.added:
         print(f"{args.proposal}: added to {result.rule_id} as {result.kind} in {where}")
     else:
         print(f"{args.proposal}: {result.rule_id} already had this {result.kind} example")
+    if args.pack in bundled_packs():
+        print(f"the working copy {folder} holds it: publish it with agent-assist publish folder")
     if not result.behaves:
         print(f"note: {result.advice}")
     return 0
+
+
+def _editable(db: Database, spec: str) -> Path:
+    """The folder an example goes into: for a pack shipped with the app, the trainer's
+    working copy of it (the installed files are never changed); else the folder named."""
+    if spec not in bundled_packs():
+        return resolve_pack(spec)
+    library = LibraryRepository(db)
+    return open_working_copy(library, "rule_pack", spec, packs_dir() / spec).folder
 
 
 def run_dismiss(args: argparse.Namespace) -> int:

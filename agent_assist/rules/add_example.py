@@ -2,8 +2,8 @@
 kept byte for byte: its comments, quoting, indentation and line endings.
 
 The new line goes where the YAML parser's marks say the rule's example list ends.
-(A round-trip library was tried: ruamel.yaml re-indents every rule of the bundled packs,
-because it cannot tell a top-level ``- id:`` list from the ones nested in a rule.) The
+(A whole-file round trip through ruamel.yaml would re-indent every rule of the bundled
+packs: it cannot tell a top-level ``- id:`` list from the ones nested in a rule.) The
 file is replaced atomically, the pack loaded again with the real loader, and the file
 restored if it does not load. Then the example is run through the matcher the way
 ``agent-assist rules test`` runs it, so the trainer learns at once whether the rule

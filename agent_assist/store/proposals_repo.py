@@ -208,9 +208,10 @@ class ProposalRepository:
         apply: Apply | None = None,
     ) -> Proposal:
         """Accept a proposal into ``rule_id`` (a false positive's own rule when None) or
-        dismiss it; one answer per proposal. ``apply(proposal, rule_id)`` runs for an
-        acceptance before it is recorded (it writes the example into the pack): when it
-        raises, nothing is recorded."""
+        dismiss it; one answer per proposal. ``apply(proposal, rule_id)`` writes the example
+        into the pack for an acceptance once the answer is known to be the first (another
+        trainer's answer makes it refuse before any file changes); when it raises, nothing
+        is recorded."""
         require_role(actor, "trainer", "admin", to="accept or dismiss proposed examples")
         if source not in SOURCES:
             raise StoreError(f"source must be one of {', '.join(SOURCES)}")
@@ -224,8 +225,6 @@ class ProposalRepository:
                 f"{proposal.ref} proposes a should_flag example for {proposal.category}: "
                 "name the rule to add it to"
             )
-        if apply is not None and target is not None:
-            apply(proposal, target)
         try:
             with self._db.session() as session:
                 session.add(
@@ -238,11 +237,13 @@ class ProposalRepository:
                         decided_at=datetime.now(UTC),
                     )
                 )
-                session.flush()
+                session.flush()  # the one-answer constraint is checked here, before the file
                 detail = f"into {target}" if target else ""
                 write_audit(
                     session, actor, f"example_{decision}", source, str(source_id), detail=detail
                 )
+                if apply is not None and target is not None:
+                    apply(proposal, target)  # raises: the answer is rolled back with it
         except IntegrityError:
             raise _already(proposal.ref) from None  # another trainer answered meanwhile
         return proposal

@@ -119,3 +119,25 @@ def test_refusals_are_one_line_and_change_nothing(
     assert (pack / "rules" / "agent_threat.yaml").read_bytes() == before
     assert main(["proposals", "list", "--as", "tia"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2  # both still waiting
+
+
+def test_a_shipped_pack_id_edits_the_trainers_working_copy(
+    proposals: tuple[int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
+    fp, _missed = proposals
+    installed = packs_dir() / "zh-CN" / "rules" / "agent_threat.yaml"
+    before = installed.read_bytes()
+    assert main(["proposals", "accept", f"fp-{fp}", "--pack", "zh-CN", "--as", "lee"]) == 2
+    assert "only a trainer, admin may accept" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "drafts").exists(), "nothing made for a refused user"
+
+    assert main(["proposals", "accept", f"fp-{fp}", "--pack", "zh-CN", "--as", "tia"]) == 0
+
+    copy = tmp_path / "data" / "drafts" / "rule_pack" / "zh-CN"
+    assert f"the working copy {copy} holds it" in capsys.readouterr().out
+    assert FALSE_ALARM in examples(copy, "zh.agent.threat.visit_make_trouble")[1]
+    assert installed.read_bytes() == before, "the installed pack is never changed"

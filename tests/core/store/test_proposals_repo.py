@@ -9,6 +9,7 @@ import pytest
 
 from agent_assist.errors import AccessDenied, StoreError
 from agent_assist.privacy import mask_text
+from agent_assist.store import proposals_repo
 from agent_assist.store.audit import read_audit
 from agent_assist.store.call_log import CallOps, apply_op
 from agent_assist.store.calls_repo import CallRepository
@@ -193,6 +194,23 @@ def test_a_failed_acceptance_records_nothing(world: World) -> None:
         world.repo.decide(trainer, "missed", missed, "accepted", "zh.x", apply=broken)
     assert [p.ref for p in world.repo.proposals(trainer)] == [f"missed-{missed}"]
     assert world.repo.get(trainer, "missed", missed).text.startswith("你们")
+
+
+def test_a_trainer_who_answers_second_changes_no_file(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missed = note(world)
+    trainer = world.tia.as_actor()
+    seen = world.repo.get(trainer, "missed", missed)  # what the second trainer's list showed
+    world.repo.decide(trainer, "missed", missed, "dismissed")  # the first answer
+    monkeypatch.setattr(proposals_repo, "_pending", lambda *_args: seen)
+    applied: list[str] = []
+
+    with pytest.raises(StoreError, match="already accepted or dismissed"):
+        world.repo.decide(
+            trainer, "missed", missed, "accepted", "zh.x", apply=lambda p, r: applied.append(r)
+        )
+    assert applied == [], "the example was not written into the pack"
 
 
 def test_notes_reads_and_answers_are_audited_with_their_author(world: World) -> None:
