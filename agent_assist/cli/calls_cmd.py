@@ -111,7 +111,4 @@ def _day(text: str, option: str) -> date:
 
 
 def _actor(db: Database, username: str) -> Actor:
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}")
-    return user.as_actor()
+    return PeopleRepository(db).actor(username)

@@ -122,7 +122,4 @@ def _instant(text: str | None) -> datetime:
 
 
 def _actor(db: Database, username: str) -> Actor:
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}")
-    return user.as_actor()
+    return PeopleRepository(db).actor(username)

@@ -64,9 +64,5 @@ def run_mark(args: argparse.Namespace) -> int:
 
 
 def _actor(db: Database, username: str | None) -> Actor:
-    if not username:
-        return SYSTEM
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}")
-    return user.as_actor()
+    """The named user, or the operator at the command line acting as an administrator."""
+    return SYSTEM if not username else PeopleRepository(db).actor(username)

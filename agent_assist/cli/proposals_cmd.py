@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TypeVar
 
 from agent_assist import app
-from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
 from agent_assist.publishing.working_copy import open_working_copy
 from agent_assist.rules.add_example import AddedExample, add_example
@@ -139,7 +138,4 @@ def _with_repo(username: str, work: Callable[[ProposalRepository, Actor], T]) ->
 
 
 def _actor(db: Database, username: str) -> Actor:
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}")
-    return user.as_actor()
+    return PeopleRepository(db).actor(username)

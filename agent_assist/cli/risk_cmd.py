@@ -24,7 +24,6 @@ from agent_assist.compliance.risk_model import (
     load_risk_model,
     save_risk_model,
 )
-from agent_assist.errors import StoreError
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.store.database import Database
 from agent_assist.store.history_repo import HistoryRepository, call_examples, history_at
@@ -183,12 +182,7 @@ def _model(path: Path | None) -> RiskModel:
 
 def _actor(db: Database, username: str | None) -> Actor:
     """The named user, or the operator at the command line acting as an administrator."""
-    if username is None:
-        return SYSTEM
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise StoreError(f"no active user named {username!r}; check the spelling")
-    return user.as_actor()
+    return SYSTEM if not username else PeopleRepository(db).actor(username)
 
 
 def _positive(text: str) -> int:

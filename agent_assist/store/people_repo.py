@@ -55,6 +55,13 @@ class PeopleRepository:
             )
             return _record(user) if user else None
 
+    def actor(self, username: str) -> Actor:
+        """The access of the user signing in as ``username``; refused when unknown or inactive."""
+        user = self.find(username)
+        if user is None:
+            raise StoreError(f"no active user named {username!r}")
+        return user.as_actor()
+
     def team_members(self, actor: Actor) -> list[UserRecord]:
         require_role(actor, "team_lead", "admin", to="list a team")
         query = select(User).where(User.active.is_(True)).order_by(User.username)
