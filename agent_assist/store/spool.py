@@ -5,8 +5,11 @@ be reached, it and every later write of this process are appended to a local
 spool file (flushed and fsynced: the file is the only copy) until a
 background thread has replayed the whole file in order. Operations are
 idempotent, so a write that reached the server just before the connection
-dropped is harmless to replay. A spool left behind by a crashed process is
-replayed by the next one.
+dropped is harmless to replay. A spool left behind by a crashed or closed
+process is replayed by the next one; a spool whose writer still runs (the
+desktop and the trainer window, or a command, on one computer) is its own:
+each writer holds a lock on its spool for its life (``filelock``: released by
+the system when the process dies).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from filelock import FileLock, Timeout
 from sqlalchemy.exc import DBAPIError
 
 from agent_assist.store.call_log import Op
@@ -48,8 +52,12 @@ class SpoolingWriter:
         self._rejected = folder / "rejected.jsonl"
         self._pending = 0
         self._replayer: threading.Thread | None = None
-        for leftover in sorted(folder.glob("spool-*.jsonl")) if folder.is_dir() else ():
-            self._adopt(leftover)
+        folder.mkdir(parents=True, exist_ok=True)
+        self._owner = _lock(self._path)
+        self._owner.acquire(timeout=0)  # a new name: nobody else holds it
+        for leftover in sorted(folder.glob("spool-*.jsonl")):
+            if leftover != self._path:
+                self._adopt_orphan(leftover)
 
     @property
     def pending(self) -> int:
@@ -77,15 +85,35 @@ class SpoolingWriter:
             return self._drained.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self) -> None:
+        """Stop replaying; writes still waiting stay in the spool for the next writer."""
         self._closed.set()
         self._wake.set()
         if self._replayer is not None:
             self._replayer.join()
+        self._owner.release()
+        if not self._path.exists():  # nothing left for another writer: no lock to keep
+            self._path.with_suffix(".lock").unlink(missing_ok=True)
 
     # --- spool file --------------------------------------------------------
 
+    def _adopt_orphan(self, leftover: Path) -> None:
+        """Take over a spool whose writer has ended; one still running keeps its own."""
+        lock = _lock(leftover)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            return
+        try:
+            self._adopt(leftover)
+        finally:
+            lock.release()
+            leftover.with_suffix(".lock").unlink(missing_ok=True)
+
     def _adopt(self, leftover: Path) -> None:
-        lines = leftover.read_text(encoding="utf-8").splitlines()
+        try:
+            lines = leftover.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:  # its writer replayed it and ended meanwhile
+            return
         complete = [line for line in lines if line.strip().endswith("}")]
         if not complete:
             leftover.unlink()
@@ -156,3 +184,8 @@ class SpoolingWriter:
             with self._drained:
                 self._drained.notify_all()
         return not rest
+
+
+def _lock(spool: Path) -> FileLock:
+    # Not thread-local: the window's thread may open a writer that a worker closes.
+    return FileLock(spool.with_suffix(".lock"), thread_local=False)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from agent_assist.events import Event
 from agent_assist.store.call_log import CallOps, Op, apply_op
@@ -92,3 +94,36 @@ def test_a_refused_write_is_kept_aside_not_dropped(db: Database, tmp_path: Path)
             writer.write({"op": "nonsense"})
     finally:
         writer.close()
+
+
+def test_a_spool_whose_writer_still_runs_is_left_to_it(db: Database, tmp_path: Path) -> None:
+    ops = CallOps(str)
+    away: list[Op] = []
+
+    def unreachable(op: Op) -> None:
+        away.append(op)
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("server away"))
+
+    desktop = SpoolingWriter(unreachable, tmp_path, retry_s=60)
+    try:
+        for event in (started(), final(0, "a"), final(1, "b")):
+            for op in ops.ops_for(event):
+                desktop.write(op)
+        assert desktop.pending == 3
+        # A second program on the same computer starts while the desktop still runs.
+        trainer = SpoolingWriter(lambda op: apply_op(db, op), tmp_path, retry_s=0.1)
+        try:
+            assert trainer.pending == 0, "the desktop's spool stays the desktop's"
+        finally:
+            trainer.close()
+    finally:
+        desktop.close()
+    assert count(db, Segment) == 0
+
+    after = SpoolingWriter(lambda op: apply_op(db, op), tmp_path, retry_s=0.1)
+    try:
+        assert after.flush(timeout=30), "a closed writer's spool is taken over"
+    finally:
+        after.close()
+    assert count(db, Segment) == 2
+    assert not list(tmp_path.glob("spool-*"))
