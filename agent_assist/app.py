@@ -103,6 +103,13 @@ def live_source(
     return DeviceSource(sounddevice, inputs, rate=rate, block_ms=block_ms)
 
 
+def answering_session(model: LoadedModel, setup: LiveAudioSetup) -> CallSession:
+    """A spoken drill's call: the microphone with the trainee as its one speaker ``agent``
+    and no analyzers (the drill runs the rules itself); levels for its tone cues."""
+    source = live_source(setup, ("agent",), model.sample_rate)
+    return call_session(source, model, RecognizerSettings(), TONE_LEVEL_MS)
+
+
 def default_pack(model: LoadedModel) -> str | None:
     """The bundled rule pack for the model's language, if there is one."""
     return model.lang if model.lang in bundled_packs() else None
@@ -169,15 +176,17 @@ def _compile(pack_spec: str) -> tuple[_Compiled, Path, bool]:
     return compiled, folder, True
 
 
-def warm_up_rules(pack_specs: Sequence[str], *, db: Database | None = None) -> list[Path]:
-    """Compile packs ahead of their first call: with ``db``, the team's active version of
-    each, asked as a call start asks (``pack_for_call``). Returns the folders compiled now
-    (empty: all were compiled already). A pack that fails is reported when a call needs
-    it, not here."""
+def warm_up_rules(
+    pack_specs: Sequence[str], *, db: Database | None = None, team_id: int | None = None
+) -> list[Path]:
+    """Compile packs ahead of their first call: with ``db``, the active version of each for
+    the desktop's team, asked as a call start asks (``pack_for_call``). Returns the folders
+    compiled now (empty: all were compiled already). A pack that fails is reported when a
+    call needs it, not here."""
     from agent_assist.publishing.active import pack_for_call
 
     fresh: list[Path] = []
-    for spec in dict.fromkeys(pack_for_call(db, spec) for spec in pack_specs):
+    for spec in dict.fromkeys(pack_for_call(db, spec, team_id=team_id) for spec in pack_specs):
         try:
             _pack, folder, compiled_now = _compile(spec)
         except UserError:
@@ -218,15 +227,16 @@ def rules_session(
     record_audio: bool,
     level_interval_ms: int | None = None,
     db: Database | None = None,
+    team_id: int | None = None,
 ) -> tuple[CallSession, CallAudioRecorder | None]:
     """A call over ``source`` watched by ``pack`` (None: the model's language's pack;
     "none": no rules), its audio kept when ``record_audio``: what the command line and
-    the desktop both run. With ``db``, a bundled pack is the team's active published
-    version of it, asked at every call start."""
+    the desktop both run. With ``db``, a bundled pack is the active published version of
+    it for ``team_id`` (the caller's team; None: every team's), asked at every call start."""
     from agent_assist.publishing.active import pack_for_call
     from agent_assist.store.recordings import CallAudioRecorder
 
-    pack = pack_for_call(db, pack if pack is not None else default_pack(model))
+    pack = pack_for_call(db, pack if pack is not None else default_pack(model), team_id=team_id)
     analyzers = live_analyzers(pack) if pack and pack != "none" else []
     interval = level_interval_ms or (TONE_LEVEL_MS if analyzers else 0)
     call_id = uuid.uuid4().hex

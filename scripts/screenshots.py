@@ -1,10 +1,11 @@
-"""Render the desktop's main states to PNGs, in Chinese and English, for the README.
+"""Render the windows' main states to PNGs, in Chinese and English, for the README.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--lang zh en]
 
 Runs offscreen (no display needed) on a fresh demo database in a temporary data
 folder, with no speech model installed: the window as a new collector sees it. The
-demo call is the real one (session, rule engine, store), replayed fast. Needs a CJK
+demo call is the real one (session, rule engine, store), replayed fast; so is the
+trainer's drill, typed into the window and scored by the live rules. Needs a CJK
 font for the Chinese shots (Debian: fonts-wqy-microhei, installed by setup.sh).
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -20,10 +22,44 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from PySide6.QtWidgets import QSplitter, QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
-STATES = ("first-run", "worklist", "call", "wrap-up", "settings", "review")
+STATES = (
+    "first-run",
+    "worklist",
+    "call",
+    "wrap-up",
+    "settings",
+    "review",
+    "trainer-editor",
+    "trainer-drill",
+)
+# What the trainer tries in the editor: a line one rule flags and an exclusion spares
+# from another; and a drill typed answer by answer (one answer crosses a line).
+TRY = {
+    "zh": "我们不会起诉你，但你再不还钱，后果自负，我们会通知你的家人。",
+    "en": "We will not come to your home, but if you don't pay today we will tell your boss "
+    "about this debt.",
+}
+DRILL = {
+    "zh": (
+        "zh.short_overdue",
+        "您好，我是华信银行信用卡中心的吴敏，本次通话会录音。请问是王磊本人吗？",
+        "不耽误您，就一句：信用卡再不还，是要坐牢的。",
+        "您的信用卡逾期12天，应还金额是3200元。",
+        "好的，我跟您确认一下：您在周五之前还款3200元，对吗？",
+    ),
+    "en": (
+        "en.business_failure",
+        "Hello, my name is Min calling from Harbor Bank. This is an attempt to collect a debt "
+        "and any information obtained will be used for that purpose.",
+        "I'm sorry to hear that. What amount could you manage each month? I can request a "
+        "payment plan for you.",
+        "If you don't keep up with the plan you will be arrested.",
+        "Great, let me confirm. You'll pay two hundred by the tenth, is that right?",
+    ),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         load_demo(db)
         db.close()
         for lang in args.lang:
-            for path in [*shoot(lang, args.out), *shoot_review(lang, args.out)]:
+            shots = [
+                *shoot(lang, args.out),
+                *shoot_review(lang, args.out),
+                *shoot_trainer(lang, args.out),
+            ]
+            for path in shots:
                 print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
 
@@ -128,6 +169,79 @@ def shoot_review(lang: str, out: Path) -> list[Path]:
     window.deleteLater()
     qt.processEvents()
     return camera.shots
+
+
+def shoot_trainer(lang: str, out: Path) -> list[Path]:
+    """The trainer window: a sentence tried against the pack being edited, with the rule
+    it fires open in the editor; then a drill typed in the Drills tab, its report and the
+    demo's drill history."""
+    from PySide6.QtWidgets import QApplication
+
+    from agent_assist.ui import trainer_run
+    from agent_assist.ui.trainer.controllers.editor_controller import EditorController
+    from agent_assist.ui.trainer.controllers.try_controller import TryController
+    from agent_assist.ui.trainer.drill_controller import DrillController
+
+    qt = QApplication.instance() or QApplication(sys.argv[:1])
+    window = trainer_run.build("trainer.wu", lang)
+    window.resize(1440, 900)
+    window.show()
+    editor = window.findChild(EditorController)
+    trying = window.findChild(TryController)
+    drills = window.findChild(DrillController)
+    assert editor is not None
+    assert trying is not None
+    assert drills is not None
+    camera = _Camera(lang, out)
+    camera.settle(lambda: trying.explainer is not None)  # the pack draft compiled
+    panel = window.editor
+    panel.try_panel.sentence.setText(TRY[lang])
+    camera.settle(lambda: trying.fired.rowCount() > 1)
+    rule = re.compile(rf"^[ \t-]*id: {re.escape(trying.fired.row(0).rule_id)}$", re.MULTILINE)
+    rel, line = next(
+        (rel, text[: found.start()].count("\n") + 1)
+        for rel, text in editor.texts("rule_pack").items()
+        if (found := rule.search(text))
+    )
+    editor.open("rule_pack", rel, line)
+    panel.side.setCurrentWidget(panel.try_panel)
+    # The draft has no problems: room for the YAML, and for the try table's columns.
+    _splitter_of(panel.editor).setSizes([820, 60])
+    _splitter_of(panel.files).setSizes([290, 520, 630])
+    panel.try_panel.sentence.setCursorPosition(0)  # the sentence from its start
+    camera.settle(lambda: editor.current() == ("rule_pack", rel))
+    camera.save(window, "trainer-editor")
+
+    window.tabs.setCurrentWidget(drills.panel)
+    camera.settle(lambda: drills.history.rowCount() > 0 and bool(drills.scenarios))
+    before = drills.history.rowCount()
+    scenario, *answers = DRILL[lang]
+    drills.select(scenario)
+    drills.start_selected()
+    camera.settle(lambda: drills.drill is not None)
+    for answer in answers:
+        camera.settle(lambda: drills.panel.send.isEnabled() or drills.drill is None)
+        if drills.drill is None:
+            break  # the debtor hung up
+        drills.panel.answer.setText(answer)
+        drills.send_answer()
+    camera.settle(lambda: drills.history.rowCount() > before)  # stored, and read again
+    drills.select(scenario)  # the history was read again: the picker shows the drill played
+    drills.panel.history.selectRow(0)
+    camera.settle(lambda: bool(drills.panel.report.toPlainText()))
+    camera.save(window, "trainer-drill")
+    window.close()
+    window.deleteLater()
+    qt.processEvents()
+    return camera.shots
+
+
+def _splitter_of(widget: QWidget) -> QSplitter:
+    from PySide6.QtWidgets import QSplitter
+
+    parent = widget.parentWidget()
+    assert isinstance(parent, QSplitter)
+    return parent
 
 
 class _Camera:

@@ -4,6 +4,8 @@
 answers typed on standard input, one line each, or spoken into the microphone
 (``--voice``: the real speech model, the trainee as speaker ``agent``). Every line is
 stored as it is said; Ctrl+C or the end of input ends the drill with a partial report.
+When the database stops answering mid-drill, the drill goes on: its writes wait in the
+local spool (as a live call's do) and are stored when it answers.
 """
 
 from __future__ import annotations
@@ -15,19 +17,25 @@ import sys
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
-from agent_assist import app
+from agent_assist import app, paths
 from agent_assist.errors import UserError
-from agent_assist.events import AudioLevel, CallEnded, Final
+from agent_assist.events import AudioLevel, Final
 from agent_assist.store.database import Database
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
 from agent_assist.store.records import Actor
 
 if TYPE_CHECKING:
     from agent_assist.call.session import CallSession
-    from agent_assist.training.drill import Drill
+    from agent_assist.script_library import ScriptLibrary
+    from agent_assist.training.drill import Drill, DrillRules
     from agent_assist.training.scenario import Scenario
 
 # The rule engine and the speech model load only when a command needs them.
+
+KEPT = (
+    "The database is not answering; this drill is kept on this computer and saved when it answers."
+)
+SPOOL_FLUSH_S = 10.0  # at the end, how long a drill waits for the database to take its writes
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,42 +84,43 @@ def run_list(args: argparse.Namespace) -> int:
 def run_drill(args: argparse.Namespace) -> int:
     from agent_assist.privacy import mask_text
     from agent_assist.rules.taxonomy import load_taxonomy
-    from agent_assist.script_library import bundled_library, library_path
+    from agent_assist.store.call_log import apply_op
     from agent_assist.store.drills_repo import DrillRepository
-    from agent_assist.training.drill import Drill, DrillRules, Turn, flag_json
+    from agent_assist.store.spool import SpoolingWriter
+    from agent_assist.training.drill import Drill, Turn, flag_json
     from agent_assist.training.scenario import find_scenario
 
     cue_ids = load_taxonomy().keys()
     scenario = find_scenario(args.scenario, cue_ids)
-    pack, flags, required = app.compiled_pack(args.pack or scenario.pack_spec())
-    library = (
-        bundled_library(scenario.language, cue_ids)
-        if library_path(scenario.language).is_file()
-        else None
-    )
     db = app.open_store()
+    writer = SpoolingWriter(lambda op: apply_op(db, op), paths.data_dir() / "spool")
     try:
+        rules, library = _team_rules(db, args.pack or scenario.pack_spec(), scenario.language)
+        pack = rules.pack
         actor = _actor(db, args.username)
         region = app.mask_region(scenario.language)
-        repo = DrillRepository(db, lambda text: mask_text(text, region))
+        repo = DrillRepository(db, lambda text: mask_text(text, region), writer=writer)
+        told = False
 
         def keep(turn: Turn) -> None:
+            nonlocal told
             flags_json = [flag_json(flag) for flag in turn.flags]
-            repo.add_turn(actor, session_id, turn.number, turn.speaker, turn.text, flags=flags_json)
+            repo.add_turn(actor, key, turn.number, turn.speaker, turn.text, flags=flags_json)
+            if repo.kept_locally and not told:
+                told = True
+                print(f"agent-assist: {KEPT}", file=sys.stderr, flush=True)
 
         # Everything that can refuse (the scenario against its pack, the speech model)
         # before the drill is stored, so a refused drill leaves no empty session behind.
         drill = Drill(
             scenario,
-            DrillRules(pack, flags, required),
+            rules,
             library=library,
             mode="voice" if args.voice else "typed",
             on_turn=keep,
         )
         call = _voice_session(args) if args.voice else None
-        session_id = repo.start(
-            actor, scenario.id, scenario.language, pack.info.id, pack.info.version
-        )
+        key = repo.start(actor, scenario.id, scenario.language, pack.info.id, pack.info.version)
         say = _debtor_voice(scenario.language) if args.speak else None
         answers = _spoken(call, drill.on_level) if call is not None else None
         _print_brief(scenario, pack.info.id, pack.info.version)
@@ -123,13 +132,43 @@ def run_drill(args: argparse.Namespace) -> int:
             if answers is not None:
                 answers.close()  # stops the microphone
         report = drill.report()
-        repo.finish(actor, session_id, report.score, report.to_dict())
+        repo.finish(actor, key, report.score, report.to_dict())
+        stored = repo.wait_stored(SPOOL_FLUSH_S)
+        session_id = repo.session_id(key) if stored else None
     finally:
+        writer.close()
         db.close()
     for line in report_lines(report.to_dict()):
         print(line)
-    print(f"drill {session_id} stored; `agent-assist drill report {session_id}` shows it again")
+    _tell_where(session_id, writer.pending)
     return 0
+
+
+def _team_rules(db: Database, spec: str, language: str) -> tuple[DrillRules, ScriptLibrary | None]:
+    """What scores the drill: the team's active published pack and script library, as its
+    calls are watched (the shipped ones until something is published)."""
+    from agent_assist.publishing.active import pack_for_call, scripts_for_call
+    from agent_assist.rules.taxonomy import load_taxonomy
+    from agent_assist.script_library import load_library
+    from agent_assist.script_library.loader import FILE_NAME
+    from agent_assist.training.drill import DrillRules
+
+    rules = DrillRules(*app.compiled_pack(pack_for_call(db, spec)))
+    scripts = scripts_for_call(db, language) / FILE_NAME
+    library = load_library(scripts, load_taxonomy().keys()) if scripts.is_file() else None
+    return rules, library
+
+
+def _tell_where(session_id: int | None, waiting: int) -> None:
+    if session_id is not None:
+        print(f"drill {session_id} stored; `agent-assist drill report {session_id}` shows it again")
+        return
+    print(
+        f"agent-assist: the database is still not answering; this drill ({waiting} writes) "
+        "is kept on this computer and saved when it answers, by the next agent-assist "
+        "command or window that writes to it",
+        file=sys.stderr,
+    )
 
 
 def _converse(
@@ -175,51 +214,35 @@ def _typed() -> str | None:
 
 
 def _voice_session(args: argparse.Namespace) -> CallSession:
-    """A call over the microphone with the trainee as its one speaker (no analyzers:
-    the drill runs the rules itself, on the debtor's lines too)."""
+    """A call over the microphone with the trainee as its one speaker."""
     from agent_assist.asr.model import RecognizerSettings
 
-    settings = RecognizerSettings()
-    model = app.open_model(args.model, settings)
-    setup = app.LiveAudioSetup(devices=(args.device,))
-    source = app.live_source(setup, ("agent",), model.sample_rate)
-    return app.call_session(source, model, settings, app.TONE_LEVEL_MS)
+    model = app.open_model(args.model, RecognizerSettings())
+    return app.answering_session(model, app.LiveAudioSetup(devices=(args.device,)))
 
 
 def _spoken(
     session: CallSession, on_level: Callable[[AudioLevel], None]
 ) -> Generator[Final, None, None]:
-    """The trainee's answers: each non-empty final result. Closing the generator (or
-    SIGTERM) stops the call; what was said before is still decoded."""
+    """The trainee's answers (``training/listen.py``); SIGTERM stops the call too."""
+    from agent_assist.training.listen import spoken_answers
+
     previous = signal.signal(signal.SIGTERM, lambda _sig, _frame: session.stop())
-    session.start()
+    answers = spoken_answers(session, on_level)
     try:
-        for event in session.events():
-            if isinstance(event, AudioLevel):
-                on_level(event)
-            elif isinstance(event, Final) and event.speaker == "agent" and event.text.strip():
-                yield event
-            elif isinstance(event, CallEnded):
-                return
+        yield from answers
     finally:
+        answers.close()
         signal.signal(signal.SIGTERM, previous)
-        session.stop()
-        for _ in session.events():  # to its end: the workers flush and their threads end
-            pass
 
 
 def _debtor_voice(language: str) -> Callable[[str], None] | None:
-    from agent_assist.training.speech import DebtorVoice
+    from agent_assist.training.speech import debtor_voice
 
     def warn(message: str) -> None:
         print(f"agent-assist: {message}", file=sys.stderr)
 
-    try:
-        import sounddevice
-    except OSError:
-        warn("PortAudio is not installed; the debtor's lines are shown only")
-        return None
-    return DebtorVoice(sounddevice, language, warn).say
+    return debtor_voice(language, warn)
 
 
 def _print_brief(scenario: Scenario, pack_id: str, version: str) -> None:

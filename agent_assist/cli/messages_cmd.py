@@ -112,8 +112,8 @@ def run_queue(args: argparse.Namespace) -> int:
 
     db = app.open_store()
     try:
-        library, template = _find_template(active_libraries(db), args.template)
         actor = _actor(db, args.as_user)
+        library, template = _find_template(active_libraries(db, actor.team_id), args.template)
         cases = CaseRepository(db)
         case = cases.get(actor, args.case_id)
         promise = None
@@ -122,7 +122,8 @@ def run_queue(args: argparse.Namespace) -> int:
             promise = max(pending, key=lambda p: p.id, default=None)  # the latest taken
         bank = BankDetails(args.bank, args.hotline)
         message = render(template, library, case, bank, promise=promise, due_date=args.due_date)
-        matcher = compile_pack(load_pack(resolve_pack(pack_for_call(db, library.language))))
+        spec = pack_for_call(db, library.language, team_id=actor.team_id)
+        matcher = compile_pack(load_pack(resolve_pack(spec)))
         verdict = check_message(
             case,
             template,
@@ -196,7 +197,12 @@ def run_export(args: argparse.Namespace) -> int:
         actor = _actor(db, args.as_user)
         target = out.name if out else "stdout"
         outcome = export_waiting(
-            OutboxRepository(db), actor, active_libraries(db), _now(), write, target=target
+            OutboxRepository(db),
+            actor,
+            active_libraries(db, actor.team_id),
+            _now(),
+            write,
+            target=target,
         )
     except BaseException:
         if created and out is not None:  # not marked sent: the file must not reach the bank
@@ -218,7 +224,8 @@ def run_send(args: argparse.Namespace) -> int:
     db = app.open_store()
     try:
         actor = _actor(db, args.as_user)
-        outcome = send_waiting(OutboxRepository(db), actor, gateway, active_libraries(db), _now())
+        libraries = active_libraries(db, actor.team_id)
+        outcome = send_waiting(OutboxRepository(db), actor, gateway, libraries, _now())
     finally:
         db.close()
     for message_id, error in outcome.failed:
@@ -238,14 +245,15 @@ def _report_left(held: list[tuple[int, str]], cancelled: list[tuple[int, str]]) 
         print(f"message {message_id} cancelled: {why}", file=sys.stderr)
 
 
-def active_libraries(db: Database) -> dict[str, MessageLibrary]:
-    """Each language's message templates as the team's active script library has them
-    (published with ``agent-assist publish``), else as shipped."""
+def active_libraries(db: Database, team_id: int | None = None) -> dict[str, MessageLibrary]:
+    """Each language's message templates as the active script library of ``team_id`` (the
+    acting user's team; None: every team's) has them (published with ``agent-assist
+    publish``), else as shipped."""
     from agent_assist.publishing.active import scripts_for_call
 
     libraries = bundled_libraries()
     for language in list(libraries):
-        path = scripts_for_call(db, language) / FILE_NAME
+        path = scripts_for_call(db, language, team_id=team_id) / FILE_NAME
         if path.is_file():
             libraries[language] = load_library(path)
     return libraries

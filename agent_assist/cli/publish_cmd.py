@@ -1,26 +1,32 @@
-"""``agent-assist publish``: rule packs and script libraries for the whole team.
+"""``agent-assist publish``: rule packs and script libraries for every team or one team.
 
 ``folder`` publishes a pack or library folder (checked first with the loader the
-desktops use) and makes it the version every desktop runs from its next call;
-``versions``, ``activate``, ``rollback`` and ``diff`` manage what is published.
-Format and behaviour: docs/publishing.md.
+desktops use) and makes it the version every team's desktops (or, with ``--team``, one
+team's) run from their next call; ``versions``, ``activate``, ``rollback`` and ``diff``
+manage what is published. Format and behaviour: docs/publishing.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import difflib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeAlias
 
-from agent_assist import app, paths
+from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle, unbundle
 from agent_assist.publishing.validate import NOUN, SCRIPTS_FILE, identify
+from agent_assist.rules.draft import diff_files, shipped_files
 from agent_assist.store.database import Database
-from agent_assist.store.library_repo import SHIPPED, Kind, LibraryRepository
+from agent_assist.store.library_repo import (
+    EVERY_TEAM,
+    SHIPPED,
+    Kind,
+    LibraryRepository,
+    Published,
+)
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.records import Actor
 
@@ -29,7 +35,7 @@ Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 EXIT_SAME = 0
 EXIT_DIFFERENT = 1  # `diff`, as diff(1)
-_NEXT_CALL = "every desktop runs it from its next call"
+ALL_TEAMS = "all teams"
 
 
 def register(sub: Actions) -> None:
@@ -37,7 +43,9 @@ def register(sub: Actions) -> None:
         "publish",
         help="trainers: publish rule packs and script libraries to every desktop",
         description="Publish a rule pack or script library folder to the team's database, "
-        "list, activate and roll back published versions, compare a folder with them.",
+        "list, activate and roll back published versions, compare a folder with them. "
+        "A version is active for every team, or with --team for one team's desktops, "
+        "which then run it instead of every team's.",
     )
     actions = parser.add_subparsers(dest="publish_action", metavar="ACTION", required=True)
 
@@ -57,27 +65,33 @@ def register(sub: Actions) -> None:
     folder.add_argument(
         "--no-activate", action="store_true", help="publish only; `activate` makes it live later"
     )
+    _team(folder)
     folder.set_defaults(func=run_folder)
 
     versions = actions.add_parser("versions", help="published versions, newest first")
     _ref(versions)
+    _team(versions, "mark the version this team's desktops run (default: every team's)")
     versions.set_defaults(func=run_versions)
 
     activate = actions.add_parser("activate", help="make a published version the live one")
     _ref(activate)
     activate.add_argument("version", metavar="VERSION")
     _as(activate)
+    _team(activate)
     activate.set_defaults(func=run_activate)
 
     rollback = actions.add_parser(
         "rollback",
         help="back to the version published before the live one (or --to)",
         description="Make the version published before the live one live again; from the "
-        f"oldest, back to the files shipped with the app. --to {SHIPPED} goes there at once.",
+        f"oldest, back to the files shipped with the app. --to {SHIPPED} goes there at once. "
+        f"With --team, the team's own version goes back; past the versions newer than every "
+        f"team's (or with --to {EVERY_TEAM}), the team follows every team's version again.",
     )
     _ref(rollback)
-    rollback.add_argument("--to", metavar=f"VERSION|{SHIPPED}")
+    rollback.add_argument("--to", metavar=f"VERSION|{SHIPPED}|{EVERY_TEAM}")
     _as(rollback)
+    _team(rollback)
     rollback.set_defaults(func=run_rollback)
 
     diff = actions.add_parser(
@@ -87,7 +101,15 @@ def register(sub: Actions) -> None:
         "published one, or the shipped files). Exit status 0: the same, 1: different.",
     )
     diff.add_argument("path", type=Path, metavar="FOLDER")
+    _team(diff, "against the version this team's desktops run (default: every team's)")
     diff.set_defaults(func=run_diff)
+
+
+def _team(
+    parser: argparse.ArgumentParser,
+    what: str = "for this team's desktops only, instead of every team's",
+) -> None:
+    parser.add_argument("--team", metavar="NAME", help=what)
 
 
 def _as(parser: argparse.ArgumentParser) -> None:
@@ -113,10 +135,17 @@ def run_folder(args: argparse.Namespace) -> int:
 
     def publish(db: Database) -> int:
         library = LibraryRepository(db)
+        team_id = _team_id(library, args.team)
         before = {v.version: v for v in library.versions(kind, found.ref)}
         actor = _actor(db, args.username)
         published = library.publish(
-            actor, kind, found.ref, version, content, activate=not args.no_activate
+            actor,
+            kind,
+            found.ref,
+            version,
+            content,
+            activate=not args.no_activate,
+            team_id=team_id,
         )
         noun = NOUN[kind]
         if published.version in before:
@@ -124,11 +153,13 @@ def run_folder(args: argparse.Namespace) -> int:
         else:
             print(f"published {found.ref} {version} ({noun}, sha256 {published.sha256[:12]})")
         if args.no_activate:
+            team = f" --team {args.team}" if args.team else ""
             print(
-                f"not active: `agent-assist publish activate {found.ref} {version}` makes it live"
+                f"not active: `agent-assist publish activate {found.ref} {version}{team}` "
+                "makes it live"
             )
         else:
-            print(f"{found.ref} {version} is live: {_NEXT_CALL}")
+            _print_live(library, published, args.team)
         return 0
 
     return _with_store(publish)
@@ -139,15 +170,17 @@ def run_versions(args: argparse.Namespace) -> int:
 
     def show(db: Database) -> int:
         library = LibraryRepository(db)
-        live = library.active(kind, args.ref)
+        live = library.active(kind, args.ref, team_id=_team_id(library, args.team))
         found = library.versions(kind, args.ref)
         for v in found:
             mark = "*" if live is not None and v.version == live.version else " "
             by = v.publisher or "?"
             when = f"{v.published_at:%Y-%m-%d %H:%M} UTC"
-            print(f"{mark} {v.version:<20} {when}  by {by:<16} {v.sha256[:12]}")
+            where = f"  active for {scopes(v)}" if v.active_for else ""
+            print(f"{mark} {v.version:<20} {when}  by {by:<16} {v.sha256[:12]}{where}")
         if live is None:
-            print(f"* {args.ref} runs the files shipped with the app")
+            who = f"team {args.team}" if args.team else args.ref
+            print(f"* {who} runs the files shipped with the app")
         elif not found:
             print(f"{args.ref}: nothing published")
         return 0
@@ -159,10 +192,12 @@ def run_activate(args: argparse.Namespace) -> int:
     kind = _kind(args)
 
     def activate(db: Database) -> int:
-        published = LibraryRepository(db).activate(
-            _actor(db, args.username), kind, args.ref, args.version
+        library = LibraryRepository(db)
+        team_id = _team_id(library, args.team)
+        published = library.activate(
+            _actor(db, args.username), kind, args.ref, args.version, team_id=team_id
         )
-        print(f"{published.ref} {published.version} is live: {_NEXT_CALL}")
+        _print_live(library, published, args.team)
         return 0
 
     return _with_store(activate)
@@ -172,11 +207,19 @@ def run_rollback(args: argparse.Namespace) -> int:
     kind = _kind(args)
 
     def rollback(db: Database) -> int:
-        back = LibraryRepository(db).rollback(_actor(db, args.username), kind, args.ref, to=args.to)
-        if back is None:
-            print(f"{args.ref} is back to the files shipped with the app: {_NEXT_CALL}")
+        library = LibraryRepository(db)
+        team_id = _team_id(library, args.team)
+        actor = _actor(db, args.username)
+        back = library.rollback(actor, kind, args.ref, to=args.to, team_id=team_id)
+        desktops = next_call(args.team)
+        if back is not None:
+            print(f"{args.ref} is back to {back.version}: {desktops}")
+        elif args.team is None:
+            print(f"{args.ref} is back to the files shipped with the app: {desktops}")
         else:
-            print(f"{args.ref} is back to {back.version}: {_NEXT_CALL}")
+            every = library.active(kind, args.ref)
+            runs = "the files shipped with the app" if every is None else every.version
+            print(f"team {args.team} follows every team's {args.ref} again ({runs}): {desktops}")
         return 0
 
     return _with_store(rollback)
@@ -188,9 +231,10 @@ def run_diff(args: argparse.Namespace) -> int:
     mine = unbundle(bundle(args.path))
 
     def compare(db: Database) -> int:
-        live = LibraryRepository(db).active_content(kind, found.ref)
+        library = LibraryRepository(db)
+        live = library.active_content(kind, found.ref, team_id=_team_id(library, args.team))
         if live is None:
-            theirs, label = _shipped(kind, found.ref), f"{found.ref} (shipped)"
+            theirs, label = shipped_files(kind, found.ref) or {}, f"{found.ref} (shipped)"
         else:
             theirs, label = unbundle(live.content), f"{found.ref}@{live.meta.version}"
         return write_diff(theirs, mine, label, str(args.path))
@@ -200,20 +244,39 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def write_diff(theirs: dict[str, str], mine: dict[str, str], old: str, new: str) -> int:
     """Print a unified diff per file; 0 when nothing differs."""
-    different = False
-    for rel in sorted(theirs.keys() | mine.keys()):
-        lines = difflib.unified_diff(
-            theirs.get(rel, "").splitlines(keepends=True),
-            mine.get(rel, "").splitlines(keepends=True),
-            fromfile=f"{old}/{rel}" if rel in theirs else "/dev/null",
-            tofile=f"{new}/{rel}" if rel in mine else "/dev/null",
+    diff = diff_files(theirs, mine, old, new)
+    sys.stdout.write(diff)
+    return EXIT_DIFFERENT if diff else EXIT_SAME
+
+
+def next_call(team: str | None) -> str:
+    if team is None:
+        return "every team's desktops run it from their next call"
+    return f"every desktop of team {team} runs it from its next call"
+
+
+def scopes(version: Published) -> str:
+    """Where a version is active, as ``versions`` shows it."""
+    return ", ".join(ALL_TEAMS if team is None else team for team in version.active_for)
+
+
+def _print_live(library: LibraryRepository, published: Published, team: str | None) -> None:
+    print(f"{published.ref} {published.version} is live: {next_call(team)}")
+    if team is not None:
+        return
+    kind: Kind = "rule_pack" if published.kind == "rule_pack" else "script_library"
+    listed = library.versions(kind, published.ref)
+    own = sorted(t for v in listed for t in v.active_for if t is not None)
+    if own:
+        print(
+            f"teams with a version of their own keep it: {', '.join(own)} "
+            f"(`agent-assist publish rollback {published.ref} --team NAME --to {EVERY_TEAM}` "
+            "makes one follow)"
         )
-        for line in lines:
-            different = True
-            sys.stdout.write(
-                line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-            )
-    return EXIT_DIFFERENT if different else EXIT_SAME
+
+
+def _team_id(library: LibraryRepository, name: str | None) -> int | None:
+    return None if name is None else library.team_named(name).id
 
 
 def kind_of(folder: Path) -> Kind:
@@ -230,11 +293,6 @@ def kind_of(folder: Path) -> Kind:
 
 def _kind(args: argparse.Namespace) -> Kind:
     return "script_library" if args.scripts else "rule_pack"
-
-
-def _shipped(kind: Kind, ref: str) -> dict[str, str]:
-    folder = paths.resources_dir() / ("packs" if kind == "rule_pack" else "scripts") / ref
-    return unbundle(bundle(folder)) if folder.is_dir() else {}
 
 
 def _actor(db: Database, username: str) -> Actor:

@@ -140,9 +140,20 @@ def build_session(
         args.pack,
         record_audio=record_audio,
         level_interval_ms=args.levels_ms,
-        db=db,  # the team's active version of a bundled pack
+        db=db,  # the active version of a bundled pack for the --as user's team
+        team_id=_team_of(db, args.user),
     )
     return PreparedCall(session, model.lang or app.DEFAULT_LANG, audio)
+
+
+def _team_of(db: Database | None, username: str | None) -> int | None:
+    """The team of the user the call is recorded as; None: every team's versions."""
+    if db is None or not username:
+        return None
+    from agent_assist.store.people_repo import PeopleRepository
+
+    user = PeopleRepository(db).find(username)
+    return None if user is None else user.team_id
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """The pre-dial check for stored cases: one contact policy and calendar per pack.
 
-The policy is the team's active published version of the case's pack (as a call start
-picks it), read once per guard: a worklist or a command sees one version throughout.
+The policy is the active published version of the case's pack for the actor's team (as
+the actor's call start picks it), read once per guard and team: a worklist or a command
+sees one version throughout.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class ContactGuard:
         self.repo = repo
         self._db = db
         self._published = published
-        self._packs: dict[str, tuple[ContactPolicy, HolidayCalendar]] = {}
+        self._packs: dict[tuple[str, int | None], tuple[ContactPolicy, HolidayCalendar]] = {}
 
     def facts(self, actor: Actor, spec: str) -> ContactFacts:
         """A case by id (digits) or by the bank's reference."""
@@ -38,14 +39,16 @@ class ContactGuard:
         return self.repo.facts_by_ref(actor, spec)
 
     def verdict(self, actor: Actor, facts: ContactFacts, when: datetime) -> Verdict:
-        policy, calendar = self._pack(facts.language)
+        policy, calendar = self._pack(facts.language, actor.team_id)
         zones = debtor_zones(policy, facts.time_zone, facts.region)
         history = self.repo.call_history(actor, facts.case_id, when - lookback(policy))
         return check(policy, calendar, CaseFacts(facts.status, zones), history, when)
 
-    def _pack(self, language: str) -> tuple[ContactPolicy, HolidayCalendar]:
-        if language not in self._packs:
-            spec = pack_for_call(self._db, language, root=self._published)
+    def _pack(self, language: str, team_id: int | None) -> tuple[ContactPolicy, HolidayCalendar]:
+        # The case has no team of its own here: the actor's team dials it.
+        key = (language, team_id)
+        if key not in self._packs:
+            spec = pack_for_call(self._db, language, root=self._published, team_id=team_id)
             policy = load_policy(resolve_pack(spec))
-            self._packs[language] = (policy, calendar_for(policy))
-        return self._packs[language]
+            self._packs[key] = (policy, calendar_for(policy))
+        return self._packs[key]

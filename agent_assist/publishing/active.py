@@ -1,17 +1,22 @@
-"""What a desktop runs at a call start: the team's active version of a rule pack or script
-library, unpacked once into the data folder, or the files shipped with the app.
+"""What a desktop runs at a call start: its team's active version of a rule pack or script
+library (the team's own, else every team's), unpacked once into the data folder, or the
+files shipped with the app.
 
 Each call start asks the database one question (the active version's id and SHA-256, by
-primary key); a version is fetched and unpacked only the first time it is seen, under
+an indexed key); a version is fetched and unpacked only the first time it is seen, under
 ``<data>/published/<kind>/<ref>/<sha256>/<ref>/`` (a pack's folder is named after its id),
 so a repeated version costs nothing more and ``app.compiled_pack`` compiles it once. A
 database that is away never stops a call: the last version unpacked is used (or the
 shipped files), and the server is not asked again for ``RETRY_S``, so calls do not wait
 on its timeout one after another.
 
-When a new version is unpacked, older ones of the same ref are deleted, except the version
-active before it (a call that started on it may still read its files) and the one
-``active.json`` names (another process sharing the data folder may run it).
+The version last seen is kept in a pointer per scope (``active.json`` for desktops
+without a team, ``active-team-<id>.json`` for a team's), so users of two teams sharing one
+data folder never follow each other's version when the database is away. When a new
+version is unpacked, older ones of the same ref are deleted, except the version active
+before it (a call that started on it may still read its files) and the versions any
+pointer names now or named just before (another process sharing the data folder may run
+them).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from agent_assist.store.migrate import one_line
 log = logging.getLogger(__name__)
 
 POINTER = "active.json"  # the version last seen active, for when the database is away
+_POINTERS = "active*.json"  # every scope's pointer
 RETRY_S = 30.0
 _unpacking = threading.Lock()  # one thread unpacks a version; the others then find it
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -49,48 +55,82 @@ def published_dir() -> Path:
     return paths.data_dir() / "published"
 
 
+def pointer_name(team_id: int | None) -> str:
+    """The pointer file of a scope: desktops without a team follow every team's version."""
+    return POINTER if team_id is None else f"active-team-{team_id}.json"
+
+
+def followed_refs(kind: Kind) -> tuple[str, ...]:
+    """The ids desktops follow published versions of: the rule packs shipped with the app
+    (``pack_for_call``), the languages with a shipped script library (``scripts_for_call``)."""
+    from agent_assist.rules.registry import bundled_packs
+
+    if kind == "rule_pack":
+        return bundled_packs()
+    folder = paths.resources_dir() / "scripts"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(p.name for p in folder.iterdir() if (p / "scripts.yaml").is_file()))
+
+
 def active_folder(
-    db: Database | None, kind: Kind, ref: str, *, root: Path | None = None
+    db: Database | None,
+    kind: Kind,
+    ref: str,
+    *,
+    root: Path | None = None,
+    team_id: int | None = None,
 ) -> Path | None:
-    """The folder of the active published version of ``ref``; None: the shipped files."""
+    """The folder of the version of ``ref`` the desktops of ``team_id`` run (the team's
+    own, else every team's); None: the shipped files."""
     if db is None:
         return None
     home = (root or published_dir()) / kind / ref
+    pointer = home / pointer_name(team_id)
     since = _away_since.get(db)
     if since is not None and time.monotonic() - since < RETRY_S:
-        return _last_known(home, ref)
+        return _last_known(pointer, ref)
     try:
-        folder = _follow(LibraryRepository(db), kind, ref, home)
+        folder = _follow(LibraryRepository(db), kind, ref, pointer, team_id)
     except SQLAlchemyError as exc:
         _away_since[db] = time.monotonic()
-        log.warning("the database did not answer (%s); %s", _first_line(exc), _fallback(home, ref))
-        return _last_known(home, ref)
+        why = _first_line(exc)
+        log.warning("the database did not answer (%s); %s", why, _fallback(pointer, ref))
+        return _last_known(pointer, ref)
     except (UserError, OSError) as exc:
-        log.warning("the active %s could not be unpacked (%s); %s", ref, exc, _fallback(home, ref))
-        return _last_known(home, ref)
+        why = _fallback(pointer, ref)
+        log.warning("the active %s could not be unpacked (%s); %s", ref, exc, why)
+        return _last_known(pointer, ref)
     _away_since.pop(db, None)
     return folder
 
 
 @overload
-def pack_for_call(db: Database | None, spec: str, *, root: Path | None = None) -> str: ...
+def pack_for_call(
+    db: Database | None, spec: str, *, root: Path | None = None, team_id: int | None = None
+) -> str: ...
 @overload
-def pack_for_call(db: Database | None, spec: None, *, root: Path | None = None) -> None: ...
-def pack_for_call(db: Database | None, spec: str | None, *, root: Path | None = None) -> str | None:
-    """The pack a call runs for ``spec``: a bundled id follows the team's active version; a
-    folder named explicitly (a trainer trying one out), "none" and None are kept as given."""
-    from agent_assist.rules.registry import bundled_packs
-
-    if spec is None or spec not in bundled_packs():
+def pack_for_call(
+    db: Database | None, spec: None, *, root: Path | None = None, team_id: int | None = None
+) -> None: ...
+def pack_for_call(
+    db: Database | None, spec: str | None, *, root: Path | None = None, team_id: int | None = None
+) -> str | None:
+    """The pack a call runs for ``spec``: a bundled id follows the active version of the
+    desktop's team (``team_id``; None: every team's); a folder named explicitly (a trainer
+    trying one out), "none" and None are kept as given."""
+    if spec is None or spec not in followed_refs("rule_pack"):
         return spec
-    folder = active_folder(db, "rule_pack", spec, root=root)
+    folder = active_folder(db, "rule_pack", spec, root=root, team_id=team_id)
     return spec if folder is None else str(folder)
 
 
-def scripts_for_call(db: Database | None, language: str, *, root: Path | None = None) -> Path:
+def scripts_for_call(
+    db: Database | None, language: str, *, root: Path | None = None, team_id: int | None = None
+) -> Path:
     """The folder of the script library a call in ``language`` shows (``scripts.yaml``, and
-    ``messages.yaml`` with the bank's stage mapping)."""
-    folder = active_folder(db, "script_library", language, root=root)
+    ``messages.yaml`` with the bank's stage mapping), as ``pack_for_call`` picks a pack."""
+    folder = active_folder(db, "script_library", language, root=root, team_id=team_id)
     return folder if folder is not None else paths.resources_dir() / "scripts" / language
 
 
@@ -101,12 +141,14 @@ def version_family(folder: Path) -> Path:
     return home if _SHA256.fullmatch(sha.name) and home.name == folder.name else folder
 
 
-def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Path | None:
-    active = library.active(kind, ref)
-    pointer = home / POINTER
+def _follow(
+    library: LibraryRepository, kind: Kind, ref: str, pointer: Path, team_id: int | None
+) -> Path | None:
+    active = library.active(kind, ref, team_id=team_id)
     if active is None:
         pointer.unlink(missing_ok=True)
         return None
+    home = pointer.parent
     folder = home / active.sha256 / ref
     with _unpacking:
         before = _read_pointer(pointer)
@@ -115,8 +157,12 @@ def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Pat
             write_bundle(library.content(kind, ref, active.version).content, folder)
             log.info("unpacked %s %s into %s", ref, active.version, folder)
         seen = {"version": active.version, "sha256": active.sha256}
+        if before is not None and before.get("sha256") not in (None, active.sha256):
+            seen["previous"] = before["sha256"]  # other scopes' removals keep it too
+        elif before is not None and before.get("previous"):
+            seen["previous"] = before["previous"]
         if before != seen:
-            staging = pointer.with_name(f".{POINTER}.{os.getpid()}")
+            staging = pointer.with_name(f".{pointer.name}.{os.getpid()}")
             staging.write_text(json.dumps(seen), encoding="utf-8")
             os.replace(staging, pointer)
         if unpacked:
@@ -126,18 +172,21 @@ def _follow(library: LibraryRepository, kind: Kind, ref: str, home: Path) -> Pat
 
 def _remove_old_versions(home: Path, active: str, before: dict[str, str] | None) -> None:
     """Delete the unpacked versions in ``home`` but ``active``, the one active before it
-    and the one ``active.json`` names now. Another process may be deleting or reading the
-    same folders: a failure is logged, never raised."""
+    and those any scope's pointer names (now or just before). Another process may be
+    deleting or reading the same folders: a failure is logged, never raised."""
     try:
         versions = [p for p in home.iterdir() if p.is_dir() and _SHA256.fullmatch(p.name)]
         versions.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        pointers = [_read_pointer(p) for p in home.glob(_POINTERS)]
     except OSError as exc:
         log.warning("old versions in %s were not looked at (%s)", home, exc)
         return
     keep = {active}
-    for seen in (before, _read_pointer(home / POINTER)):
-        if seen is not None and seen.get("sha256"):
-            keep.add(seen["sha256"])
+    if before is not None and before.get("sha256"):
+        keep.add(before["sha256"])
+    for seen in pointers:  # this scope's (just written) and the other scopes'
+        if seen is not None:
+            keep.update(sha for sha in (seen.get("sha256"), seen.get("previous")) if sha)
     others = [p.name for p in versions if p.name != active]
     if len(keep) == 1 and others:
         # Nothing said which version ran before (the shipped files did, or the pointer was
@@ -154,16 +203,16 @@ def _remove_old_versions(home: Path, active: str, before: dict[str, str] | None)
             log.info("removed the old version %s", old)
 
 
-def _last_known(home: Path, ref: str) -> Path | None:
-    seen = _read_pointer(home / POINTER)
+def _last_known(pointer: Path, ref: str) -> Path | None:
+    seen = _read_pointer(pointer)
     if seen is None:
         return None
-    folder = home / seen.get("sha256", "") / ref
+    folder = pointer.parent / seen.get("sha256", "") / ref
     return folder if seen.get("sha256") and folder.is_dir() else None
 
 
-def _fallback(home: Path, ref: str) -> str:
-    folder = _last_known(home, ref)
+def _fallback(pointer: Path, ref: str) -> str:
+    folder = _last_known(pointer, ref)
     return f"using the last active version ({folder})" if folder else "using the shipped files"
 
 

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from agent_assist.compliance.policy import PolicyError, load_policy
 from agent_assist.messaging.templates import TemplateError
@@ -24,10 +25,14 @@ from agent_assist.messaging.templates import load_library as load_messages
 from agent_assist.publishing.bundle import bundle, unbundle
 from agent_assist.rules.loader import PackError, load_pack
 from agent_assist.rules.model import RulePack
+from agent_assist.rules.registry import packs_dir
 from agent_assist.rules.taxonomy import Category
 from agent_assist.rules.yamlfile import Problem
-from agent_assist.script_library.loader import ScriptLibraryError, load_library
+from agent_assist.script_library.loader import ScriptLibraryError, library_path, load_library
 from agent_assist.script_library.model import ScriptLibrary
+
+if TYPE_CHECKING:
+    from agent_assist.store.library_repo import Kind
 
 # A draft's files: path relative to the pack folder, with forward slashes → text.
 Files = Mapping[str, str]
@@ -123,24 +128,33 @@ def save_files(folder: Path, files: Files) -> None:
         os.replace(staged, path)
 
 
-def diff_files(published: Files, draft: Files) -> str:
-    """A unified diff of every file that differs (added and removed files included)."""
+def diff_files(published: Files, draft: Files, old: str = "published", new: str = "draft") -> str:
+    """A unified diff of every file that differs (added and removed files included), the
+    two sides' paths under ``old`` and ``new``."""
     chunks: list[str] = []
     for rel in sorted(published.keys() | draft.keys()):
-        old, new = published.get(rel), draft.get(rel)
-        if old == new:
+        before, after = published.get(rel), draft.get(rel)
+        if before == after:
             continue
-        chunks.extend(
-            difflib.unified_diff(
-                (old or "").splitlines(keepends=True),
-                (new or "").splitlines(keepends=True),
-                fromfile=f"published/{rel}" if old is not None else "/dev/null",
-                tofile=f"draft/{rel}" if new is not None else "/dev/null",
-            )
+        lines = difflib.unified_diff(
+            (before or "").splitlines(keepends=True),
+            (after or "").splitlines(keepends=True),
+            fromfile=f"{old}/{rel}" if before is not None else "/dev/null",
+            tofile=f"{new}/{rel}" if after is not None else "/dev/null",
         )
-        if chunks and not chunks[-1].endswith("\n"):
-            chunks[-1] += "\n\\ No newline at end of file\n"
+        # A last line without its newline may be followed by the other side's lines.
+        chunks.extend(
+            line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+            for line in lines
+        )
     return "".join(chunks)
+
+
+def shipped_files(kind: Kind, ref: str) -> dict[str, str] | None:
+    """The files shipped with the app under ``ref`` (what desktops run while nothing is
+    published); None when the app ships nothing under that id."""
+    folder = packs_dir() / ref if kind == "rule_pack" else library_path(ref).parent
+    return read_files(folder) if folder.is_dir() else None
 
 
 def _safe(rel: str) -> PurePosixPath:

@@ -5,11 +5,13 @@ What fires is what a live final result would confirm (``quality.scan`` goes thro
 live flagger). The matcher reports a rule's span and kind but not which of its patterns
 matched, nor what cancelled a match; both are found by asking the same matcher again
 about one rule at a time: one pattern alone, the rule without exclusions, the rule with
-a single exclusion. Those small packs compile in milliseconds and are kept per draft.
+a single exclusion. Those small packs compile in milliseconds. Every compiled form is
+kept, and shared by the next draft when only its comments, layout or lines changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -98,24 +100,56 @@ def run_examples(pack: RulePack, matcher: CompiledPack | None = None) -> list[Ex
     return results
 
 
+def matching_digest(pack: RulePack) -> str:
+    """A digest of what decides how ``pack`` matches: equal for two drafts that differ only
+    in comments, layout or where their rules are written, so one compiled pack serves both."""
+    rules = tuple(
+        replace(rule, patterns=_unplaced(rule.patterns), file="", line=0) for rule in pack.rules
+    )
+    required = tuple(replace(s, patterns=_unplaced(s.patterns)) for s in pack.required)
+    unplaced = replace(pack, rules=rules, required=required, path="")
+    return hashlib.sha256(repr(unplaced).encode("utf-8")).hexdigest()
+
+
+def _unplaced(patterns: tuple[Pattern, ...]) -> tuple[Pattern, ...]:
+    return tuple(replace(p, line=0) for p in patterns)
+
+
+class _Compiled:
+    """The compiled forms of one pack's rules, shared by the explainers of its drafts."""
+
+    def __init__(self, matcher: CompiledPack | None) -> None:
+        self.lock = threading.Lock()
+        self.matcher = matcher
+        self.unexcluded: CompiledPack | None = None
+        self.small: dict[tuple[str, str, int], CompiledPack] = {}
+
+
 class Explainer:
     """Explains sentences against one (draft) pack; safe to call from several threads."""
 
     def __init__(self, pack: RulePack, matcher: CompiledPack | None = None) -> None:
         self.pack = pack
+        self.digest = matching_digest(pack)
         self._rules = {rule.id: rule for rule in pack.rules}
-        self._lock = threading.Lock()
-        self._matcher = matcher
-        self._unexcluded: CompiledPack | None = None
-        self._small: dict[tuple[str, str, int], CompiledPack] = {}
+        self._compiled = _Compiled(matcher)
+
+    def over(self, pack: RulePack) -> Explainer:
+        """An explainer over ``pack``, sharing what this one compiled when ``pack`` matches
+        as this one's does (only comments, layout or lines differ); else a fresh one."""
+        fresh = Explainer(pack)
+        if fresh.digest == self.digest:
+            fresh._compiled = self._compiled
+        return fresh
 
     @property
     def matcher(self) -> CompiledPack:
         """The pack compiled (on first use: a large pack takes about a second)."""
-        with self._lock:
-            if self._matcher is None:
-                self._matcher = compile_pack(self.pack)
-            return self._matcher
+        compiled = self._compiled
+        with compiled.lock:
+            if compiled.matcher is None:
+                compiled.matcher = compile_pack(self.pack)
+            return compiled.matcher
 
     def explain(self, text: str, speaker: str) -> Explained:
         """The rules that fire on ``text`` said by ``speaker`` (agent or debtor), and why."""
@@ -148,19 +182,21 @@ class Explainer:
         return Explained(tuple(fired), tuple(c for c in cancelled if c is not None))
 
     def _unexcluded_matcher(self) -> CompiledPack:
-        with self._lock:
-            if self._unexcluded is None:
+        compiled = self._compiled
+        with compiled.lock:
+            if compiled.unexcluded is None:
                 rules = tuple(replace(rule, exclusions=()) for rule in self.pack.rules)
-                self._unexcluded = compile_pack(replace(self.pack, rules=rules))
-            return self._unexcluded
+                compiled.unexcluded = compile_pack(replace(self.pack, rules=rules))
+            return compiled.unexcluded
 
     def _one(self, rule: Rule, what: str, at: int, narrowed: Rule) -> CompiledPack:
         key = (rule.id, what, at)
-        with self._lock:
-            found = self._small.get(key)
+        compiled = self._compiled
+        with compiled.lock:
+            found = compiled.small.get(key)
             if found is None:
                 found = compile_pack(replace(self.pack, rules=(narrowed,)))
-                self._small[key] = found
+                compiled.small[key] = found
             return found
 
     def _pattern_of(

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from agent_assist.events import CallEnded, CallStarted, Event, Final, Flag, RequirementMissed
 from agent_assist.store.database import Database
+from agent_assist.store.drill_ops import DRILL_OPS, apply_drill_op
 from agent_assist.store.records import SEVERITY_RANK
 from agent_assist.store.tables import Base, Call, FlagRow, Segment
 
@@ -152,6 +153,9 @@ def apply_op(db: Database, op: Op) -> None:
     kind = op["op"]
     values = {k: v for k, v in op.items() if k != "op"}
     with db.engine.begin() as conn:
+        if kind in DRILL_OPS:  # one spool keeps calls and drills
+            apply_drill_op(conn, op)
+            return
         if kind == "call_started":
             values["id"] = values.pop("call_id")
             values["started_at"] = datetime.fromisoformat(values["started_at"])

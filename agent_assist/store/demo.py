@@ -84,6 +84,10 @@ def load_demo(db: Database, *, seed: int = 7) -> str:
     loader.add_calls()
     loader.add_contacts_and_promises()
     loader.review()
+    # Imported here: a drill's pacing comes from call.demo, which imports this module.
+    from agent_assist.store.demo_drills import add_drills
+
+    add_drills(db, {s.username: s.actor for s in loader.staff.values()}, loader.rng)
     return summary(db)
 
 
@@ -91,6 +95,7 @@ def summary(db: Database) -> str:
     """Counts of the demo's rows: "2 teams, 9 users, 200 debtors, …"."""
     cases = select(t.Case.id).where(t.Case.external_ref.startswith(REF_PREFIX))
     calls = select(t.Call.id).where(t.Call.case_id.in_(cases))
+    staff = select(t.User.id).where(t.User.username.in_(list(demo_staff())))
     count = select(func.count())
     queries = {
         "teams": count.where(t.Team.name.in_([demo_setup(k)["team"] for k in LANGS])),
@@ -101,6 +106,7 @@ def summary(db: Database) -> str:
         "segments": count.where(t.Segment.call_id.in_(calls)),
         "flags": count.where(t.FlagRow.call_id.in_(calls), t.FlagRow.state != "retracted"),
         "promises": count.where(t.Promise.case_id.in_(cases)),
+        "drills": count.where(t.DrillSession.user_id.in_(staff)),
     }
     with db.session(readonly=True) as session:
         return ", ".join(f"{session.scalar(q) or 0:,} {name}" for name, q in queries.items())

@@ -5,23 +5,32 @@ only they add its lines and finish it. History follows the review rules: a train
 their own drills, a team lead their team's, a trainer or an administrator everyone's;
 reading another person's drill is audited. Text is masked before it is stored: the
 lines, the words of each flag and every string of the report.
+
+A drill's writes are idempotent operations (``drill_ops``) keyed by a key made here,
+so with a :class:`SpoolingWriter` a drill goes on while the server is away: its writes
+wait, masked, in the local spool and are stored in order when the server answers.
+Whose drill it is and whether it has ended are therefore checked here, not on the row.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, or_, select
 
 from agent_assist.errors import AccessDenied, StoreError
-from agent_assist.store.access import require_role
+from agent_assist.store import drill_ops as ops
+from agent_assist.store.access import may_read_call, require_role
 from agent_assist.store.audit import write_audit
+from agent_assist.store.call_log import apply_op
 from agent_assist.store.database import Database
 from agent_assist.store.records import ROLES, Actor
+from agent_assist.store.spool import SpoolingWriter
 from agent_assist.store.tables import DrillSession, DrillTurn, User
 
 SPEAKERS = ("debtor", "agent")
@@ -58,35 +67,61 @@ class DrillDetail:
     report: dict[str, Any] | None  # the session report, once finished
 
 
+@dataclass
+class _Open:
+    """A drill started by this repository: whose it is, and whether it has ended."""
+
+    user_id: int
+    finished: bool = False
+
+
 class DrillRepository:
-    def __init__(self, db: Database, mask: Callable[[str], str]) -> None:
+    """``writer``: where the writes go; a :class:`SpoolingWriter` keeps them on this
+    computer while the server is away. Without one they go straight to ``db``."""
+
+    def __init__(
+        self, db: Database, mask: Callable[[str], str], *, writer: SpoolingWriter | None = None
+    ) -> None:
         self._db = db
         self._mask = mask
+        self._writer = writer
+        self._open: dict[str, _Open] = {}
+
+    @property
+    def kept_locally(self) -> int:
+        """Writes waiting on this computer for the server (0: everything is stored)."""
+        return self._writer.pending if self._writer is not None else 0
+
+    def wait_stored(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the waiting writes; True once all are stored."""
+        return self._writer.flush(timeout) if self._writer is not None else True
 
     def start(
         self, actor: Actor, scenario_id: str, language: str, pack_ref: str, pack_version: str
-    ) -> int:
-        """A new drill of ``actor``'s; returns its session id."""
+    ) -> str:
+        """A new drill of ``actor``'s; returns its key (made here: no server needed)."""
         require_role(actor, *ROLES, to="run drills")
         if not actor.user_id:
             raise StoreError("a drill belongs to a person: sign in as a user (--as USERNAME)")
-        with self._db.session() as session:
-            row = DrillSession(
+        key = uuid.uuid4().hex
+        self._write(
+            ops.started_op(
+                key,
                 user_id=actor.user_id,
-                scenario_id=scenario_id,
+                scenario=scenario_id,
                 language=language,
                 pack_ref=pack_ref,
                 pack_version=pack_version,
                 started_at=datetime.now(UTC),
             )
-            session.add(row)
-            session.flush()
-            return row.id
+        )
+        self._open[key] = _Open(actor.user_id)
+        return key
 
     def add_turn(
         self,
         actor: Actor,
-        session_id: int,
+        key: str,
         turn: int,
         speaker: str,
         text: str,
@@ -96,28 +131,26 @@ class DrillRepository:
         """Keep one line as it is said (its own transaction: a crash loses no earlier line)."""
         if speaker not in SPEAKERS:
             raise StoreError(f"a drill line is said by the debtor or the agent, not {speaker!r}")
-        with self._db.session() as session:
-            self._own_open(session.get(DrillSession, session_id), actor, session_id)
-            session.add(
-                DrillTurn(
-                    session_id=session_id,
-                    turn=turn,
-                    speaker=speaker,
-                    text=self._mask(text),
-                    flags=json.dumps([_masked(dict(f), self._mask) for f in flags]),
-                    at=datetime.now(UTC),
-                )
+        self._own_open(actor, key)
+        masked = [_masked(dict(f), self._mask) for f in flags]
+        now = datetime.now(UTC)
+        self._write(
+            ops.turn_op(
+                key, turn=turn, speaker=speaker, text=self._mask(text), flags=masked, at=now
             )
+        )
 
-    def finish(
-        self, actor: Actor, session_id: int, score: float, report: Mapping[str, Any]
-    ) -> None:
+    def finish(self, actor: Actor, key: str, score: float, report: Mapping[str, Any]) -> None:
         """Close the drill with its score and session report (also a partial one)."""
+        drill = self._own_open(actor, key)
+        masked = _masked(dict(report), self._mask)
+        self._write(ops.finished_op(key, score=score, report=masked, ended_at=datetime.now(UTC)))
+        drill.finished = True
+
+    def session_id(self, key: str) -> int | None:
+        """The stored drill's id (``get``, ``drill report``); None while its start waits."""
         with self._db.session() as session:
-            row = self._own_open(session.get(DrillSession, session_id), actor, session_id)
-            row.ended_at = datetime.now(UTC)
-            row.score = score
-            row.report = json.dumps(_masked(dict(report), self._mask), ensure_ascii=False)
+            return session.scalar(select(DrillSession.id).where(DrillSession.key == key))
 
     def history(self, actor: Actor, user_id: int | None = None) -> list[DrillSummary]:
         """Drills ``actor`` may see, newest first; ``user_id`` narrows to one trainee."""
@@ -127,7 +160,9 @@ class DrillRepository:
                 raise AccessDenied("a collector sees only their own drills")
             query = query.where(DrillSession.user_id == actor.user_id)
         elif actor.role == "team_lead":
-            query = query.where(User.team_id == actor.team_id)
+            own = DrillSession.user_id == actor.user_id
+            team = User.team_id == actor.team_id if actor.team_id is not None else false()
+            query = query.where(or_(own, team))  # a lead with no team: their own drills
         if user_id is not None:
             query = query.where(DrillSession.user_id == user_id)
         query = query.order_by(DrillSession.started_at.desc(), DrillSession.id.desc())
@@ -158,21 +193,37 @@ class DrillRepository:
                 report=json.loads(row.report) if row.report else None,
             )
 
-    @staticmethod
-    def _own_open(row: DrillSession | None, actor: Actor, session_id: int) -> DrillSession:
-        if row is None:
-            raise StoreError(f"no drill {session_id}")
-        if row.user_id != actor.user_id:
+    def _write(self, op: dict[str, Any]) -> None:
+        if self._writer is not None:
+            self._writer.write(op)
+        else:
+            apply_op(self._db, op)
+
+    def _own_open(self, actor: Actor, key: str) -> _Open:
+        """The checks of the stored row, made here: the drill is this process's own, or
+        (started elsewhere) is read once from the database."""
+        drill = self._open.get(key)
+        if drill is None:
+            with self._db.session() as session:
+                row = session.scalar(select(DrillSession).where(DrillSession.key == key))
+                if row is None:
+                    raise StoreError(f"no drill {key}")
+                drill = _Open(row.user_id, finished=row.ended_at is not None)
+        if drill.user_id != actor.user_id:
             raise AccessDenied("only the trainee of a drill adds to it")
-        if row.ended_at is not None:
-            raise StoreError(f"drill {session_id} is finished already; start a new one")
-        return row
+        if drill.finished:
+            raise StoreError("this drill is finished already; start a new one")
+        self._open[key] = drill
+        return drill
 
 
 def _may_read(actor: Actor, owner_id: int, team_id: int | None) -> bool:
-    if actor.role in SEES_EVERYONE or actor.user_id == owner_id:
-        return True
-    return actor.role == "team_lead" and actor.team_id is not None and team_id == actor.team_id
+    # Drills follow the calls' rules, and trainers see every trainee's.
+    return (
+        actor.role in SEES_EVERYONE
+        or actor.user_id == owner_id
+        or may_read_call(actor, owner_id, team_id)
+    )
 
 
 def _summaries() -> Select[DrillSession, str]:

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -248,13 +249,30 @@ class PublishedVersion(Base):
 
 
 class ActiveVersion(Base):
-    """The published version of a pack or library every desktop of the team runs from its
-    next call; no row means the files shipped with the app. Rollback points it back."""
+    """The published version of a pack or library that desktops run from their next call:
+    every team's (``team_id`` None) or one team's, which overrides it for that team's
+    desktops. No row for a desktop's team nor for every team means the files shipped with
+    the app. Rollback points it back."""
 
     __tablename__ = "active_versions"
+    __table_args__ = (
+        # One every-team row per pack; team rows are unique through the constraint below
+        # (NULLs never collide in it, hence the partial index).
+        Index(
+            "uq_active_versions_every_team",
+            "kind",
+            "ref",
+            unique=True,
+            sqlite_where=text("team_id IS NULL"),
+            postgresql_where=text("team_id IS NULL"),
+        ),
+        UniqueConstraint("kind", "ref", "team_id", name="uq_active_versions_team"),
+    )
 
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # rule_pack | script_library
-    ref: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # rule_pack | script_library
+    ref: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     version: Mapped[str] = mapped_column(String(32))
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -299,6 +317,9 @@ class DrillSession(Base):
     __tablename__ = "drill_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The client-made key (hex UUID): a drill's writes replay from a spool without
+    # duplicates. None on drills stored before keys existed.
+    key: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     scenario_id: Mapped[str] = mapped_column(String(100))
     language: Mapped[str] = mapped_column(String(8))

@@ -167,11 +167,11 @@ def after_shown(window: MainWindow, settings: Settings, lang: str) -> threading.
     return rules.start([settings.rule_pack or language, language])
 
 
-def warm_up_rules(db: Database) -> Callable[[Sequence[str]], None]:
-    """Compiles the packs' versions the next calls would run."""
+def warm_up_rules(db: Database, team_id: int | None = None) -> Callable[[Sequence[str]], None]:
+    """Compiles the packs' versions the next calls of ``team_id``'s desktops would run."""
 
     def warm_up(packs: Sequence[str]) -> None:
-        fresh = app.warm_up_rules(packs, db=db)
+        fresh = app.warm_up_rules(packs, db=db, team_id=team_id)
         if fresh or not gc.get_freeze_count():
             # What is loaded by now stays for the app's life: out of the garbage collector's
             # sight, a full collection takes microseconds instead of ~170 ms of a frozen
@@ -210,7 +210,9 @@ def recorded(
     return record
 
 
-def live_call(db: Database, username: str, speech: LoadedModel) -> StartedCall:
+def live_call(
+    db: Database, username: str, speech: LoadedModel, team_id: int | None = None
+) -> StartedCall:
     """A call from the headset, built as `agent-assist transcribe` builds a live call,
     from the settings; stored as it happens."""
     settings = load_settings()
@@ -226,6 +228,7 @@ def live_call(db: Database, username: str, speech: LoadedModel) -> StartedCall:
         settings.rule_pack,
         record_audio=settings.record_audio,
         db=db,
+        team_id=team_id,
     )
     call_id = session.call_id
     recorder, writer = app.call_recorder(db, speech.lang or app.DEFAULT_LANG, username=username)
@@ -252,7 +255,7 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
 
     def follow_scripts(call_language: str) -> None:
         # On the call's starting thread, before its CallStarted reaches the script panel.
-        script_folders[call_language] = scripts_for_call(db, call_language)
+        script_folders[call_language] = scripts_for_call(db, call_language, team_id=user.team_id)
 
     models = ModelController(paths.models_dir(), window)
     ModelDownloadController(window.model_panel, models)
@@ -264,7 +267,7 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         dialogue = load_dialogues(date.today())[DEMO_DIALOGUE[language]]
         session = app.demo_session(
             ScriptedCallSource(dialogue, speed=demo_speed),
-            analyzers=app.live_analyzers(pack_for_call(db, dialogue.pack)),
+            analyzers=app.live_analyzers(pack_for_call(db, dialogue.pack, team_id=user.team_id)),
         )
         recorder, writer = app.call_recorder(db, language, username=username)
         follow_scripts(language)
@@ -273,7 +276,7 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
 
     def start_live(speech: LoadedModel) -> StartedCall:
         follow_scripts(speech.lang or app.DEFAULT_LANG)
-        return live_call(db, username, speech)
+        return live_call(db, username, speech, user.team_id)
 
     def wrap_up(call_id: str, case_id: int) -> None:
         dialog = WrapUpDialog(window)
@@ -297,7 +300,7 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
         wrap_up,
         start_live,
     )
-    RulesWarmUpController(window, warm_up_rules(db), lambda: controller.calls.busy)
+    RulesWarmUpController(window, warm_up_rules(db, user.team_id), lambda: controller.calls.busy)
     scripts = ScriptController(
         window.scripts,
         lambda case_language: scripts_in(

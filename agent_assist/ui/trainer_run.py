@@ -1,6 +1,7 @@
 """``agent-assist-trainer``: the trainer's window for rule packs and script libraries.
 
-``--as USERNAME`` names the trainer (or admin), ``--lang`` the window's language, ``--pack``
+``--as USERNAME`` names the trainer (or admin; a collector or team lead gets the Drills
+tab alone), ``--lang`` the window's language, ``--pack``
 and ``--library`` what to edit (a bundled id or a folder); without either, the pack and
 library of the window's language. A bundled id opens its working copy in the data folder
 (``publishing/working_copy.py``), a folder is edited in place.
@@ -17,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from agent_assist import app
+from agent_assist import app, paths
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
 from agent_assist.publishing.active import pack_for_call, scripts_for_call
@@ -27,37 +28,44 @@ from agent_assist.rules.registry import bundled_packs, packs_dir, resolve_pack
 from agent_assist.rules.taxonomy import Category, load_taxonomy
 from agent_assist.script_library import ScriptLibrary, library_path, load_library
 from agent_assist.settings import UI_LANGUAGES, load_settings
+from agent_assist.store.call_log import apply_op
 from agent_assist.store.database import Database
 from agent_assist.store.drills_repo import DrillRepository
 from agent_assist.store.library_repo import Kind, LibraryRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.proposals_repo import ProposalRepository
 from agent_assist.store.records import Actor
+from agent_assist.store.spool import SpoolingWriter
 from agent_assist.training.drill import DrillRules
 from agent_assist.training.scenario import Scenario
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.trainer.controllers.diff_controller import DiffController
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
-from agent_assist.ui.trainer.controllers.publish_controller import (
-    PublishController,
-    describe_draft,
-)
+from agent_assist.ui.trainer.controllers.publish_controller import PublishController
+from agent_assist.ui.trainer.controllers.publish_dialogs import describe_draft
 from agent_assist.ui.trainer.controllers.rule_form_controller import RuleFormController
 from agent_assist.ui.trainer.controllers.try_controller import TryController
 from agent_assist.ui.trainer.drill_controller import DrillController
 from agent_assist.ui.trainer.drill_panel import DrillPanel
+from agent_assist.ui.trainer.drill_voices import local_voices
 from agent_assist.ui.trainer.proposals_controller import ProposalsController
 from agent_assist.ui.trainer.proposals_panel import ProposalsPanel
 from agent_assist.ui.trainer.views.publish_panel import PublishPanel
 from agent_assist.ui.trainer.views.trainer_window import TrainerWindow
 
-TRAINERS = ("trainer", "admin")
+TRAINERS = ("trainer", "admin")  # every tab
+TRAINEES = ("collector", "team_lead")  # the Drills tab only
 BUNDLED = {"zh": "zh-CN", "en": "en-US"}  # the window's language → its pack and library
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="agent-assist-trainer")
-    parser.add_argument("--as", dest="username", metavar="USERNAME", help="a trainer or admin")
+    parser.add_argument(
+        "--as",
+        dest="username",
+        metavar="USERNAME",
+        help="a trainer or admin (a collector or team lead: drills only)",
+    )
     parser.add_argument("--lang", choices=UI_LANGUAGES, help="the window's language")
     parser.add_argument("--pack", metavar="PATH", help="a rule pack: bundled id or folder")
     parser.add_argument("--library", metavar="PATH", help="a script library folder or id")
@@ -68,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         username = args.username or settings.user
         lang = args.lang or settings.ui_language or "zh"
         if not username:
-            raise UserError("name the trainer with --as USERNAME")
+            raise UserError("name yourself with --as USERNAME")
         window = build(username, lang, args.pack, args.library)
     except UserError as exc:
         QMessageBox.critical(None, "Agent Assist", str(exc))
@@ -99,9 +107,10 @@ def library_folder(spec: str) -> Path:
 def build(
     username: str, lang: str = "zh", pack: str | None = None, library: str | None = None
 ) -> TrainerWindow:
-    """The trainer window for ``username`` (a trainer or an admin), in ``lang``: the Editor,
-    Publish, Proposals and Drills tabs. A bundled pack id or library language opens its
-    working copy (never the installed files); a folder opens that folder."""
+    """The trainer window for ``username`` in ``lang``: for a trainer or an admin the
+    Editor, Publish, Proposals and Drills tabs; for a collector or a team lead (a trainee)
+    the Drills tab alone. A bundled pack id or library language opens its working copy
+    (never the installed files); a folder opens that folder."""
     qt = QApplication.instance()
     assert qt is not None, "a QApplication runs before any window is built"
     install_translators(qt, lang)
@@ -111,21 +120,44 @@ def build(
     taxonomy = load_taxonomy()
     db = app.open_store()
     try:
-        actor = _trainer(db, username)
-        drafts = _drafts(LibraryRepository(db), pack, library)
+        actor = _user(db, username)
+        drafts = _drafts(LibraryRepository(db), pack, library) if _trains(actor) else None
     except BaseException:
         db.close()
         raise
     window = TrainerWindow()
+    if drafts is None:
+        _drills_only(window)
+    else:
+        _trainer_tabs(window, db, actor, drafts, taxonomy)
+    _drills_tab(window, db, actor, taxonomy)
+    window.destroyed.connect(db.close)
+    return window
+
+
+def _trainer_tabs(
+    window: TrainerWindow,
+    db: Database,
+    actor: Actor,
+    drafts: Mapping[Kind, _Draft],
+    taxonomy: Mapping[str, Category],
+) -> None:
     editor, diff = _editor_tab(window, db, drafts, taxonomy)
     publishing = _publish_tab(window, db, actor, editor, drafts)
     publishing.changed.connect(diff.diff)  # the diff shows the new active version
     _proposals_tab(window, db, actor, editor)
-    _drills_tab(window, db, actor, taxonomy)
     _say_what_is_edited(window, drafts)
     window.add_close_guard(editor.may_close)
-    window.destroyed.connect(db.close)
-    return window
+
+
+def _trains(actor: Actor) -> bool:
+    return actor.role in TRAINERS
+
+
+def _drills_only(window: TrainerWindow) -> None:
+    """A trainee's window: the editor tab goes (it stays hidden, unused), Drills remains."""
+    window.tabs.removeTab(window.tabs.indexOf(window.editor))
+    window.setWindowTitle(QCoreApplication.translate("TrainerWindow", "Agent Assist · Drills"))
 
 
 @dataclass(frozen=True)
@@ -135,17 +167,19 @@ class _Draft:
     copy: WorkingCopy | None  # None: a folder named with --pack/--library, edited in place
 
 
-def _trainer(db: Database, username: str) -> Actor:
+def _user(db: Database, username: str) -> Actor:
+    """Who opens the window: a trainer or admin (every tab), or a trainee (a collector or
+    a team lead: the Drills tab, with the drills the store lets them see)."""
     user = PeopleRepository(db).find(username)
     if user is None:
         raise UserError(
-            f"no active user named {username!r}; name a trainer or an admin with --as "
-            "USERNAME (an admin adds trainers to the database)"
+            f"no active user named {username!r}; name yourself with --as USERNAME (an admin "
+            "adds people to the database)"
         )
-    if user.role not in TRAINERS:
+    if user.role not in (*TRAINERS, *TRAINEES):
         raise UserError(
             f"{username} is a {user.role.replace('_', ' ')}: the trainer window is for "
-            "trainers and admins. Sign in as a trainer with --as USERNAME."
+            "trainers, admins, collectors and team leads. Sign in with --as USERNAME."
         )
     return user.as_actor()
 
@@ -269,18 +303,28 @@ def _reload_written(editor: EditorController, file: Path, status: QLabel) -> Non
 def _drills_tab(
     window: TrainerWindow, db: Database, actor: Actor, taxonomy: Mapping[str, Category]
 ) -> None:
-    """Drills judged by what the team runs: its active published pack and library."""
+    """Drills judged by what the team runs: its active published pack and library; spoken
+    with this computer's espeak-ng, speech models and the microphone of the settings."""
 
     def rules_for(scenario: Scenario) -> DrillRules:
-        return DrillRules(*app.compiled_pack(pack_for_call(db, scenario.pack_spec())))
+        spec = pack_for_call(db, scenario.pack_spec(), team_id=actor.team_id)
+        return DrillRules(*app.compiled_pack(spec))
 
     def library_for(language: str) -> ScriptLibrary | None:
-        path = scripts_for_call(db, language) / SCRIPTS_FILE
+        path = scripts_for_call(db, language, team_id=actor.team_id) / SCRIPTS_FILE
         return load_library(path, taxonomy.keys()) if path.is_file() else None
 
     panel = DrillPanel()
-    repo = DrillRepository(db, _mask_every_region)
-    controller = DrillController(panel, repo, actor, rules_for=rules_for, library_for=library_for)
+    # The call window's spool folder: a drill kept while the server is away is saved
+    # by whichever of them runs next.
+    writer = SpoolingWriter(lambda op: apply_op(db, op), paths.data_dir() / "spool")
+    window.destroyed.connect(writer.close)
+    repo = DrillRepository(db, _mask_every_region, writer=writer)
+    voices = local_voices(paths.models_dir(), load_settings())
+    controller = DrillController(
+        panel, repo, actor, rules_for=rules_for, library_for=library_for, voices=voices
+    )
+    window.closed.connect(controller.shut)  # the microphone and the voice stop
     window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Drills"))
     controller.refresh()
 

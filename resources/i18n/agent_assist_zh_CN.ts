@@ -306,16 +306,24 @@
         <translation>正在读取已发布版本…</translation>
     </message>
     <message>
-        <source>Nothing of {ref} is published yet: nothing to compare with.</source>
-        <translation>{ref} 尚未发布任何版本：没有可对比的内容。</translation>
-    </message>
-    <message>
         <source>{ref}: the draft is the same as the published version.</source>
         <translation>{ref}：草稿与已发布版本相同。</translation>
     </message>
     <message>
         <source>{ref}: the draft differs from the published version.</source>
         <translation>{ref}：草稿与已发布版本不同。</translation>
+    </message>
+    <message>
+        <source>Nothing of {ref} is published or shipped with the app: nothing to compare with.</source>
+        <translation>{ref} 既未发布也未随程序提供：没有可对比的版本。</translation>
+    </message>
+    <message>
+        <source>{ref}: the draft differs from the shipped files (nothing is published).</source>
+        <translation>{ref}：草稿与程序自带的文件不同（尚未发布任何版本）。</translation>
+    </message>
+    <message>
+        <source>{ref}: the draft is the same as the shipped files (nothing is published).</source>
+        <translation>{ref}：草稿与程序自带的文件相同（尚未发布任何版本）。</translation>
     </message>
     <message>
         <source>The published version could not be read: {problem}</source>
@@ -349,8 +357,20 @@
         <translation>目标：{0}</translation>
     </message>
     <message>
+        <source>Listening: answer the debtor aloud.</source>
+        <translation>正在聆听：请直接口头回答债务人。</translation>
+    </message>
+    <message>
         <source>Debtor: {0}</source>
         <translation>客户：{0}</translation>
+    </message>
+    <message>
+        <source>Drill kept on this computer; it is saved when the database answers.</source>
+        <translation>演练已保存在本机；数据库恢复响应后会自动存入。</translation>
+    </message>
+    <message>
+        <source>The database is not answering; try again when it answers.</source>
+        <translation>数据库没有响应；请在恢复后重试。</translation>
     </message>
     <message>
         <source>Answer the debtor.</source>
@@ -393,6 +413,18 @@
         <translation>语气</translation>
     </message>
     <message>
+        <source>critical</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
         <source>Score {0} / 100</source>
         <translation>得分 {0} / 100</translation>
     </message>
@@ -405,8 +437,76 @@
         <translation>需要练习：</translation>
     </message>
     <message>
+        <source>{0} {1}</source>
+        <translation>{0} {1}</translation>
+    </message>
+    <message>
+        <source>no flags raised</source>
+        <translation>未触发任何标记</translation>
+    </message>
+    <message>
+        <source>flags raised: {0}</source>
+        <translation>触发的标记：{0}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>no required lines</source>
+        <translation>没有必说话术</translation>
+    </message>
+    <message>
+        <source>{0} of {1} said</source>
+        <translation>已说 {0}/{1} 条</translation>
+    </message>
+    <message>
+        <source>no debtor cue asked for a suggested reply</source>
+        <translation>没有需要建议回复的债务人信号</translation>
+    </message>
+    <message>
+        <source>{0} of {1} used</source>
+        <translation>已用 {0}/{1} 条</translation>
+    </message>
+    <message>
+        <source>not measured: typed answers</source>
+        <translation>未测量：文字作答</translation>
+    </message>
+    <message>
+        <source>1 calm-down cue</source>
+        <translation>1 次语气提醒</translation>
+    </message>
+    <message>
+        <source>{0} calm-down cues</source>
+        <translation>{0} 次语气提醒</translation>
+    </message>
+    <message>
+        <source>Do not say “{0}” ({1}): {2}</source>
+        <translation>不要说“{0}”（{1}）：{2}</translation>
+    </message>
+    <message>
+        <source>Say it ({0}): {1}</source>
+        <translation>必须说到（{0}）：{1}</translation>
+    </message>
+    <message>
+        <source>When the debtor shows “{0}”, answer like: “{1}”</source>
+        <translation>当债务人表现出“{0}”时，可以这样回答：“{1}”</translation>
+    </message>
+    <message>
+        <source>Finish the scenario: the drill ended before the debtor&apos;s last line.</source>
+        <translation>请完成整个场景：演练在债务人最后一句之前就结束了。</translation>
+    </message>
+    <message>
         <source>This drill was not finished.</source>
         <translation>这次演练未完成。</translation>
+    </message>
+    <message>
+        <source>espeak-ng is not installed on this computer: the debtor&apos;s lines are shown only.</source>
+        <translation>本机未安装 espeak-ng：债务人的话只显示文字。</translation>
+    </message>
+    <message>
+        <source>No speech model for {0} is installed on this computer; add one in the call window or with `agent-assist models fetch {0}`.</source>
+        <translation>本机没有安装 {0} 的语音模型；请在通话窗口中添加，或运行 `agent-assist models fetch {0}`。</translation>
     </message>
 </context>
 <context>
@@ -443,6 +543,14 @@
         <translation>场景：</translation>
     </message>
     <message>
+        <source>Speak the debtor&apos;s lines</source>
+        <translation>朗读债务人的话</translation>
+    </message>
+    <message>
+        <source>Answer by voice</source>
+        <translation>用语音回答</translation>
+    </message>
+    <message>
         <source>Your answer to the debtor</source>
         <translation>你对客户的回应</translation>
     </message>
@@ -457,6 +565,10 @@
     <message>
         <source>The report appears when the drill ends.</source>
         <translation>演练结束后显示报告。</translation>
+    </message>
+    <message>
+        <source>The database is not answering; this drill is kept on this computer and saved when it answers.</source>
+        <translation>数据库没有响应；本次演练先保存在本机，恢复后自动存入。</translation>
     </message>
 </context>
 <context>
@@ -505,8 +617,8 @@
         <translation>运行样例</translation>
     </message>
     <message>
-        <source>Diff against published</source>
-        <translation>与已发布版本对比</translation>
+        <source>Compare with what desktops run</source>
+        <translation>与桌面端正在运行的版本对比</translation>
     </message>
     <message>
         <source>Rule</source>
@@ -1245,12 +1357,16 @@
         <translation>回滚</translation>
     </message>
     <message>
-        <source>Roll {0} back from {1} to {2}? Every desktop runs {2} from its next call.</source>
-        <translation>将 {0} 从 {1} 回滚到 {2} 吗？所有坐席端从下一通通话起使用 {2}。</translation>
+        <source>Roll {0} back from {1} to {2}? Desktops run {2} from their next call.</source>
+        <translation>将 {0} 从 {1} 回滚到 {2}？桌面端从下一通电话起运行 {2}。</translation>
     </message>
     <message>
         <source>the files shipped with the app</source>
         <translation>程序自带的文件</translation>
+    </message>
+    <message>
+        <source>all teams&apos; version</source>
+        <translation>所有团队的版本</translation>
     </message>
     <message>
         <source>Editing the folder {0}.</source>
@@ -1282,6 +1398,22 @@
     <message>
         <source>Script library {0}</source>
         <translation>话术库 {0}</translation>
+    </message>
+    <message>
+        <source>every team&apos;s desktops run it from their next call</source>
+        <translation>所有团队的桌面端从下一通电话起运行它</translation>
+    </message>
+    <message>
+        <source>every desktop of team {0} runs it from its next call</source>
+        <translation>团队 {0} 的每台桌面端从下一通电话起运行它</translation>
+    </message>
+    <message>
+        <source>Desktops of team {0} run the files shipped with the app.</source>
+        <translation>团队 {0} 的桌面端运行程序自带的文件。</translation>
+    </message>
+    <message>
+        <source>Desktops of team {0} run {1}.</source>
+        <translation>团队 {0} 的桌面端运行 {1}。</translation>
     </message>
     <message>
         <source>Desktops run the files shipped with the app.</source>
@@ -1324,8 +1456,20 @@
         <translation>正在发布 {0} {1}…</translation>
     </message>
     <message>
-        <source>Published {0} {1}: every desktop runs it from its next call.</source>
-        <translation>已发布 {0} {1}：所有坐席端从下一通通话起使用该版本。</translation>
+        <source>Published {0} {1}: {2}.</source>
+        <translation>已发布 {0} {1}：{2}。</translation>
+    </message>
+    <message>
+        <source>{0} {1} is active: {2}.</source>
+        <translation>{0} {1} 已启用：{2}。</translation>
+    </message>
+    <message>
+        <source>Team {0} follows all teams&apos; version already: nothing to roll back.</source>
+        <translation>团队 {0} 已在使用所有团队的版本：无需回滚。</translation>
+    </message>
+    <message>
+        <source>{0} is back to {1}: {2}.</source>
+        <translation>{0} 已回到 {1}：{2}。</translation>
     </message>
     <message>
         <source>Select a version first.</source>
@@ -1334,10 +1478,6 @@
     <message>
         <source>Making {0} active…</source>
         <translation>正在将 {0} 设为生效…</translation>
-    </message>
-    <message>
-        <source>{0} {1} is active: every desktop runs it from its next call.</source>
-        <translation>{0} {1} 已生效：所有坐席端从下一通通话起使用该版本。</translation>
     </message>
     <message>
         <source>Desktops run the shipped files already: nothing to roll back.</source>
@@ -1350,10 +1490,6 @@
     <message>
         <source>Rolling back…</source>
         <translation>正在回滚…</translation>
-    </message>
-    <message>
-        <source>{0} is back to {1}: every desktop runs it from its next call.</source>
-        <translation>{0} 已回滚到 {1}：所有坐席端从下一通通话起使用该版本。</translation>
     </message>
     <message>
         <source>Not published: the draft has 1 problem. Fix it and publish again:</source>
@@ -1371,12 +1507,20 @@
 <context>
     <name>PublishPanel</name>
     <message>
-        <source>Publishing makes a version the one every desktop of the team runs from its next call, without a restart. Every publish, activation and rollback is recorded with your name.</source>
-        <translation>发布后，团队所有坐席端从下一通通话起使用该版本，无需重启。每次发布、生效和回滚都会以你的名字记录。</translation>
+        <source>Publishing makes a version the one desktops run from their next call, without a restart: for all teams, or for one team first, whose desktops then run it instead of all teams&apos; version. Every publish, activation and rollback is recorded with your name.</source>
+        <translation>发布后，桌面端从下一通电话起运行该版本，无需重启：可发布给所有团队，也可先发布给某一个团队，该团队的桌面端将用它代替所有团队的版本。每次发布、启用和回滚都会记录您的姓名。</translation>
     </message>
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>所有团队</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>适用于：</translation>
     </message>
 </context>
 <context>
@@ -1839,6 +1983,14 @@
         <source>The file changed under the form: put the cursor in the rule again.</source>
         <translation>文件已在表单之外被修改：请重新将光标放在该规则内。</translation>
     </message>
+    <message>
+        <source>The text changed while the rule was being written: write it again.</source>
+        <translation>写入规则时文本已被修改：请重新写入。</translation>
+    </message>
+    <message>
+        <source>The rule could not be written: {problem}</source>
+        <translation>规则无法写入：{problem}</translation>
+    </message>
 </context>
 <context>
     <name>ScriptController</name>
@@ -2221,6 +2373,10 @@
         <translation>编辑器</translation>
     </message>
     <message>
+        <source>Agent Assist · Drills</source>
+        <translation>Agent Assist · 演练</translation>
+    </message>
+    <message>
         <source>Publish</source>
         <translation>发布</translation>
     </message>
@@ -2313,8 +2469,16 @@
         <translation>生效</translation>
     </message>
     <message>
+        <source>Active for</source>
+        <translation>启用范围</translation>
+    </message>
+    <message>
         <source>ACTIVE</source>
         <translation>生效中</translation>
+    </message>
+    <message>
+        <source>All teams</source>
+        <translation>所有团队</translation>
     </message>
 </context>
 <context>

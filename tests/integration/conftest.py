@@ -1,4 +1,5 @@
-"""Fixtures for tests against real components: a private PulseAudio server, spoken audio."""
+"""Fixtures for tests against real components: a private PulseAudio server, spoken audio,
+a real model loaded once per module."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any
 
 import pytest
 
+from agent_assist import app
+from agent_assist.asr.locate import InstalledModel
+from agent_assist.asr.model import DecoderSettings, LoadedModel, RecognizerSettings
 from tests.conftest import require_real
 from tests.support.pulse import PulseServer
 
@@ -69,3 +73,22 @@ def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )
     return wav
+
+
+@pytest.fixture(scope="module")
+def models_loaded_once() -> Iterator[None]:
+    """The commands of a module find and load their model through the app's own path, but a
+    model already loaded there with the same decoder settings is reused: loading one takes
+    seconds, and the app shares one loaded model between calls in the same way."""
+    real = app.load_installed
+    loaded: dict[tuple[InstalledModel, DecoderSettings], LoadedModel] = {}
+
+    def load_once(installed: InstalledModel, settings: RecognizerSettings) -> LoadedModel:
+        key = (installed, settings.decoder)
+        if key not in loaded:
+            loaded[key] = real(installed, settings)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app, "load_installed", load_once)
+        yield

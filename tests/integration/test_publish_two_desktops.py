@@ -1,5 +1,6 @@
-"""Publishing reaches every desktop of a team at its next call, and rollback takes it back:
-two desktops, each with its own connection and data folder, on the real PostgreSQL server."""
+"""Publishing reaches every desktop at its next call (of every team, or of one team first),
+and rollback takes it back: two desktops, each with its own connection, on the real
+PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Desktop:
     db: Database
     data: Path
     packs: list[str] = field(default_factory=list)  # the pack each call got
+    team_id: int | None = None  # the signed-in collector's team
 
     def call(self, monkeypatch: pytest.MonkeyPatch, sentence: str) -> set[str]:
         """Start a live call as the desktop does (``app.rules_session`` with its database)
@@ -64,6 +66,7 @@ class Desktop:
             None,  # the model's language's pack, as the desktop's settings leave it
             record_audio=False,
             db=self.db,
+            team_id=self.team_id,
         )
         monkeypatch.setattr(app, "live_analyzers", build)
         flags = got[0].on_event(Final("agent", 0, sentence, 0, 900, 1000))
@@ -200,4 +203,40 @@ def test_the_script_panel_follows_the_published_library(
         library.rollback(tia.as_actor(), "script_library", "en-US")
         assert at_call_start() == shipped
     finally:
+        trainer_db.close()
+
+
+def test_a_version_for_one_team_reaches_only_that_teams_desktops(
+    team_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trainer_db = open_database(team_url)
+    people = PeopleRepository(trainer_db)
+    red, blue = people.ensure_team(SYSTEM, "red"), people.ensure_team(SYSTEM, "blue")
+    shared = tmp_path / "desk"  # one data folder serving users of both teams
+    desks = (
+        Desktop(open_database(team_url, upgrade=False), shared, team_id=red),
+        Desktop(open_database(team_url, upgrade=False), shared, team_id=blue),
+    )
+    try:
+        tia = people.add_user(SYSTEM, "tia", "Tia", "trainer").as_actor()
+        library = LibraryRepository(trainer_db)
+        before = both(desks, monkeypatch, SENTENCE)
+
+        library.publish(tia, "rule_pack", "zh-CN", "2026.11.2", changed_pack(tmp_path), team_id=red)
+        tried = both(desks, monkeypatch, SENTENCE)
+        assert [ADDED in flags for flags in tried] == [True, False]
+        assert desks[1].packs[-1] == "zh-CN"  # blue still runs the shipped files
+
+        # Every team moves to it: blue follows; red's own row changes nothing for red.
+        library.activate(tia, "rule_pack", "zh-CN", "2026.11.2")
+        assert [ADDED in flags for flags in both(desks, monkeypatch, SENTENCE)] == [True, True]
+        library.rollback(tia, "rule_pack", "zh-CN")  # every team's: back to the shipped files
+        assert [ADDED in flags for flags in both(desks, monkeypatch, SENTENCE)] == [True, False]
+
+        assert library.rollback(tia, "rule_pack", "zh-CN", team_id=red) is None
+        assert both(desks, monkeypatch, SENTENCE) == before
+        assert [desk.packs[-1] for desk in desks] == ["zh-CN", "zh-CN"]
+    finally:
+        for desk in desks:
+            desk.db.close()
         trainer_db.close()

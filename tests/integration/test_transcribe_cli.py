@@ -12,7 +12,7 @@ import pytest
 
 from agent_assist.cli import main
 
-pytestmark = [pytest.mark.real, pytest.mark.slow]
+pytestmark = [pytest.mark.real, pytest.mark.slow, pytest.mark.usefixtures("models_loaded_once")]
 
 
 def test_jsonl_stream_of_a_stereo_call(call_wav: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ from agent_assist.cli import main
 from agent_assist.store.database import open_database
 from agent_assist.store.tables import Call, Recording, Segment
 
-pytestmark = [pytest.mark.real, pytest.mark.slow]
+pytestmark = [pytest.mark.real, pytest.mark.slow, pytest.mark.usefixtures("models_loaded_once")]
 
 
 def stored_segments(url: str) -> set[tuple[str, int, str]]:

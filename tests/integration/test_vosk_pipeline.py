@@ -10,14 +10,14 @@ import itertools
 import threading
 import time
 import wave
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from agent_assist import app
 from agent_assist.asr.model import DecoderSettings, LoadedModel, RecognizerSettings, load_model
-from agent_assist.asr.worker import Recognizer, vosk_recognizer_factory
-from agent_assist.call.session import CallSession
+from agent_assist.asr.worker import Recognizer, RecognizerFactory
 from agent_assist.events import CallEnded, CallStarted, Event, Final, Partial
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -39,8 +39,67 @@ def run_call(
     return list(session.events(timeout=60))
 
 
-def test_two_speaker_call_structure(korean_model: LoadedModel, call_wav: Path) -> None:
-    events = run_call(korean_model, call_wav)
+@dataclass
+class Spans:
+    """When each recogniser was inside Vosk's AcceptWaveform: (thread, start, end)."""
+
+    spans: list[tuple[str, float, float]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def of(self, thread: str) -> list[tuple[float, float]]:
+        return [(a, b) for name, a, b in self.spans if name == thread]
+
+
+class Timed:
+    """A real recogniser whose AcceptWaveform calls are timed."""
+
+    def __init__(self, rec: Recognizer, spans: Spans) -> None:
+        self.rec = rec
+        self.spans = spans
+
+    def AcceptWaveform(self, data: bytes) -> int:
+        t0 = time.perf_counter()
+        ok = self.rec.AcceptWaveform(data)
+        with self.spans.lock:
+            self.spans.spans.append((threading.current_thread().name, t0, time.perf_counter()))
+        return ok
+
+    def PartialResult(self) -> str:
+        return self.rec.PartialResult()
+
+    def Result(self) -> str:
+        return self.rec.Result()
+
+    def FinalResult(self) -> str:
+        return self.rec.FinalResult()
+
+
+@dataclass(frozen=True)
+class DecodedCall:
+    events: list[Event]
+    spans: Spans
+
+
+@pytest.fixture(scope="module")
+def stereo_call(korean_model: LoadedModel, call_wav: Path) -> DecodedCall:
+    """The stereo call decoded once through the app's session, its recognisers timed on the
+    way: the decode takes seconds, and the tests below only read what it gave."""
+    spans = Spans()
+    real_factory = app.vosk_recognizer_factory
+
+    def timed_factory(model: LoadedModel, settings: RecognizerSettings) -> RecognizerFactory:
+        inner = real_factory(model, settings)
+        return lambda rate: Timed(inner(rate), spans)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app, "vosk_recognizer_factory", timed_factory)
+        events = run_call(korean_model, call_wav)
+    assert spans.spans, "the session built its recognisers through the app's factory"
+    return DecodedCall(events, spans)
+
+
+def test_two_speaker_call_structure(stereo_call: DecodedCall, call_wav: Path) -> None:
+    events = stereo_call.events
     assert isinstance(events[0], CallStarted)
     assert isinstance(events[-1], CallEnded)
     assert events[-1].reason == "completed"
@@ -66,14 +125,11 @@ def test_two_speaker_call_structure(korean_model: LoadedModel, call_wav: Path) -
             assert a.end_ms <= b.start_ms + 1
 
 
-def test_each_speaker_is_heard_on_its_own_channel(
-    korean_model: LoadedModel, call_wav: Path
-) -> None:
+def test_each_speaker_is_heard_on_its_own_channel(stereo_call: DecodedCall) -> None:
     # In the synthetic call the agent talks first, then the debtor: their first
     # words must come in that order, proving the channels are not mixed.
-    events = run_call(korean_model, call_wav)
     first = {}
-    for e in events:
+    for e in stereo_call.events:
         if isinstance(e, Final) and e.words and e.speaker not in first:
             first[e.speaker] = e.words[0].start_ms
     assert first["agent"] < first["debtor"]
@@ -96,41 +152,10 @@ def test_partial_words_give_partials_word_times(korean_model: LoadedModel, mono_
     assert all(len(p.words) == len(p.text.split()) for p in partials)
 
 
-def test_two_speakers_decode_in_parallel(korean_model: LoadedModel, call_wav: Path) -> None:
+def test_two_speakers_decode_in_parallel(stereo_call: DecodedCall) -> None:
     """Both recognisers are inside Vosk at the same moment: the GIL is released."""
-    spans: list[tuple[str, float, float]] = []
-    lock = threading.Lock()
-    inner = vosk_recognizer_factory(korean_model, RecognizerSettings())
-
-    class Timed:
-        def __init__(self, rate: int) -> None:
-            self.rec = inner(rate)
-
-        def AcceptWaveform(self, data: bytes) -> int:
-            t0 = time.perf_counter()
-            ok = self.rec.AcceptWaveform(data)
-            with lock:
-                spans.append((threading.current_thread().name, t0, time.perf_counter()))
-            return ok
-
-        def PartialResult(self) -> str:
-            return self.rec.PartialResult()
-
-        def Result(self) -> str:
-            return self.rec.Result()
-
-        def FinalResult(self) -> str:
-            return self.rec.FinalResult()
-
-    def factory(rate: int) -> Recognizer:
-        return Timed(rate)
-
-    source = app.file_source(call_wav, ("agent", "debtor"), korean_model.sample_rate, False)
-    session = CallSession(source, factory, model_name="ko", level_interval_ms=0)
-    session.start()
-    list(session.events(timeout=60))
-    agent = [(a, b) for name, a, b in spans if name == "asr-agent"]
-    debtor = [(a, b) for name, a, b in spans if name == "asr-debtor"]
+    agent = stereo_call.spans.of("asr-agent")
+    debtor = stereo_call.spans.of("asr-debtor")
     overlap = sum(max(0.0, min(b1, b2) - max(a1, a2)) for a1, b1 in agent for a2, b2 in debtor)
     assert overlap > 0.05, f"recognisers overlapped only {overlap:.3f} s"
 

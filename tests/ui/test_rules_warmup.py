@@ -56,6 +56,7 @@ def db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", url)
     ship_test_packs(monkeypatch)
     monkeypatch.setattr(app, "_compiled", {})
+    gc.unfreeze()  # what tests/ui/conftest.py froze: the test sees the warm-up's freeze alone
     yield url
     gc.unfreeze()  # what the warm-up froze is the test's, not the app's
 

@@ -70,7 +70,9 @@ def test_call_starts_a_live_call_once_when_the_model_arrives(
 ) -> None:
     heard_with: list[LoadedModel] = []
 
-    def scripted_live_call(_db: Database, username: str, speech: LoadedModel) -> StartedCall:
+    def scripted_live_call(
+        _db: Database, username: str, speech: LoadedModel, _team_id: int | None = None
+    ) -> StartedCall:
         # The real session over a scripted dialogue: no microphone or Vosk model needed.
         assert username == COLLECTOR
         heard_with.append(speech)

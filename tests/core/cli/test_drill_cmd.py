@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
+from agent_assist import app, paths
 from agent_assist.cli import main
+from agent_assist.cli.drill_cmd import KEPT
+from agent_assist.publishing.bundle import bundle
+from agent_assist.rules.registry import resolve_pack
+from agent_assist.store.call_log import Op, apply_op
 from agent_assist.store.database import Database, open_database
 from agent_assist.store.drills_repo import DrillRepository
-from agent_assist.store.people_repo import SYSTEM
+from agent_assist.store.library_repo import LibraryRepository
+from agent_assist.store.people_repo import SYSTEM, PeopleRepository
 from tests.core.store.builders import team_of
 from tests.core.training.test_drill import EN_GOOD, ZH_GOOD
 
@@ -130,3 +138,81 @@ def test_the_scenarios_are_listed_and_a_wrong_name_is_explained(
     assert main(["drill", "run", "zh.short_overdue", "--as", "nobody"]) == 2
     assert "no active user named 'nobody'" in capsys.readouterr().err
     assert DrillRepository(store, str).history(SYSTEM) == []  # nothing half-stored
+
+
+class _Outage:
+    """``apply_op`` with the server going away at the drill's third line: from then on
+    every write fails as a real unreachable server does (connection refused)."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self._nowhere = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
+
+    def __call__(self, db: Database, op: Op) -> None:
+        if op["op"] == "drill_turn" and op["turn"] >= 3:
+            self.down = True
+        if self.down:
+            with self._nowhere.connect():
+                pass
+        apply_op(db, op)
+
+
+def test_a_drill_goes_on_when_the_database_goes_away_and_the_desktop_saves_it(
+    store: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outage = _Outage()
+    monkeypatch.setattr("agent_assist.store.call_log.apply_op", outage)
+    monkeypatch.setattr("agent_assist.cli.drill_cmd.SPOOL_FLUSH_S", 0.2)
+    pipe(monkeypatch, *ZH_GOOD)
+    assert main(["drill", "run", "zh.short_overdue", "--as", "ann"]) == 0
+    out, err = capsys.readouterr()
+    assert err.count(KEPT) == 1
+    assert "still not answering; this drill (7 writes) is kept on this computer" in err
+    assert "score 100.0 / 100" in out  # the report is shown all the same
+    assert "stored" not in out
+    (drill,) = DrillRepository(store, str).history(SYSTEM)
+    assert drill.ended_at is None
+    assert len(DrillRepository(store, str).get(SYSTEM, drill.id).turns) == 2
+    assert list((paths.data_dir() / "spool").glob("spool-*.jsonl"))
+
+    # The server is back; the desktop's next call adopts the spool and replays the drill.
+    monkeypatch.setattr("agent_assist.store.call_log.apply_op", apply_op)
+    _recorder, writer = app.call_recorder(store, "zh-CN")
+    try:
+        assert writer.flush(timeout=30)
+    finally:
+        writer.close()
+    (drill,) = DrillRepository(store, str).history(SYSTEM)
+    detail = DrillRepository(store, str).get(SYSTEM, drill.id)
+    assert [t.turn for t in detail.turns] == list(range(1, 9))
+    assert drill.score == 100.0
+    assert detail.report is not None
+    assert detail.report["complete"] is True
+
+
+def test_a_drill_is_scored_by_the_teams_published_pack(
+    store: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
+    folder = tmp_path / "zh-CN"
+    shutil.copytree(resolve_pack("zh-CN"), folder)
+    head = folder / "pack.yaml"
+    head.write_text(
+        head.read_text(encoding="utf-8").replace("version: 2026.11.1", "version: 2026.12"),
+        encoding="utf-8",
+    )
+    tia = PeopleRepository(store).find("tia")
+    assert tia is not None
+    LibraryRepository(store).publish(
+        tia.as_actor(), "rule_pack", "zh-CN", "2026.12", bundle(folder)
+    )
+    pipe(monkeypatch, *ZH_GOOD)
+
+    assert main(["drill", "run", "zh.short_overdue", "--as", "ann"]) == 0
+
+    assert "scored by zh-CN 2026.12]" in capsys.readouterr().out
+    (drill,) = DrillRepository(store, str).history(SYSTEM)
+    assert (drill.pack_ref, drill.pack_version) == ("zh-CN", "2026.12")

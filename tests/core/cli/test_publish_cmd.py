@@ -14,12 +14,13 @@ from agent_assist.store.audit import read_audit
 from agent_assist.store.database import Database, open_database
 from agent_assist.store.library_repo import LibraryRepository
 from agent_assist.store.people_repo import SYSTEM
-from tests.core.publishing.builders import PACKS, REF, pack_folder
+from tests.core.publishing.builders import PACKS, REF, pack_folder, ship_test_packs
 from tests.core.store.builders import team_of
 
 
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    ship_test_packs(monkeypatch)  # mini-zh is an id desktops follow
     url = f"sqlite:///{tmp_path / 'team.db'}"
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", url)
     db = open_database(url)
@@ -41,7 +42,7 @@ def test_publish_list_activate_and_roll_back(
     code, out, _ = run(capsys, "folder", str(first), "--as", "tia")
     assert code == 0
     assert out.startswith("published mini-zh 1.0 (rule pack, sha256 ")
-    assert "mini-zh 1.0 is live: every desktop runs it from its next call" in out
+    assert "mini-zh 1.0 is live: every team's desktops run it from their next call" in out
     code, out, _ = run(capsys, "folder", str(first), "--as", "tia")
     assert (code, out.splitlines()[0]) == (
         0,
@@ -56,11 +57,12 @@ def test_publish_list_activate_and_roll_back(
     lines = out.splitlines()
     assert lines[0].startswith("  2.0 ")
     assert lines[1].startswith("* 1.0 ")
+    assert lines[1].endswith("  active for all teams")
     assert "by tia" in lines[0]
 
     assert run(capsys, "activate", REF, "2.0", "--as", "tia")[:2] == (
         0,
-        "mini-zh 2.0 is live: every desktop runs it from its next call\n",
+        "mini-zh 2.0 is live: every team's desktops run it from their next call\n",
     )
     assert run(capsys, "rollback", REF, "--as", "tia")[1].startswith("mini-zh is back to 1.0")
     assert "back to the files shipped" in run(capsys, "rollback", REF, "--as", "tia")[1]
@@ -117,14 +119,55 @@ def test_a_broken_folder_lists_every_problem_and_publishes_nothing(
     assert LibraryRepository(store).versions("rule_pack", "broken") == []
 
 
+def test_a_version_for_one_team_first(
+    store: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "folder", str(pack_folder(tmp_path, "1.0")), "--as", "tia")
+    second = pack_folder(tmp_path, "2.0", added_rule=True)
+    code, out, _ = run(capsys, "folder", str(second), "--as", "tia", "--team", "red")
+    assert code == 0
+    assert "mini-zh 2.0 is live: every desktop of team red runs it from its next call" in out
+    lines = run(capsys, "versions", REF, "--team", "red")[1].splitlines()
+    assert lines[0].startswith("* 2.0 ")
+    assert lines[0].endswith("  active for red")
+    assert lines[1].startswith("  1.0 ")
+    assert lines[1].endswith("  active for all teams")
+    assert run(capsys, "versions", REF, "--team", "blue")[1].splitlines()[1].startswith("* 1.0")
+    assert run(capsys, "diff", str(second), "--team", "red")[:2] == (0, "")
+
+    out = run(capsys, "activate", REF, "1.0", "--as", "tia")[1]
+    assert out == (
+        "mini-zh 1.0 is live: every team's desktops run it from their next call\n"
+        "teams with a version of their own keep it: red (`agent-assist publish rollback "
+        "mini-zh --team NAME --to every-team` makes one follow)\n"
+    )
+    code, out, _ = run(capsys, "rollback", REF, "--as", "tia", "--team", "red")
+    assert (code, out) == (
+        0,
+        "team red follows every team's mini-zh again (1.0): every desktop of team red runs "
+        "it from its next call\n",
+    )
+    code, _, err = run(capsys, "activate", REF, "1.0", "--as", "tia", "--team", "green")
+    assert (code, err) == (2, "agent-assist: no team named 'green' (teams: blue, red)\n")
+    audit = [(e.action, e.target_id, e.detail) for e in read_audit(store, SYSTEM)][:2]
+    assert audit == [
+        ("rollback", "mini-zh@every-team", "2.0; team red"),
+        ("activate", "mini-zh@2.0", "was every-team (1.0); team red"),
+    ]
+
+
 def test_diff_against_the_live_version(
     store: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     first = pack_folder(tmp_path, "1.0")
-    # Nothing published and nothing shipped under that id: every file is new.
+    # Nothing published: against the shipped files (the test pack stands in for them).
+    assert run(capsys, "diff", str(first))[:2] == (0, "")
+    extra = first / "rules" / "extra.yaml"
+    extra.write_text("[]\n", encoding="utf-8")
     code, out, _ = run(capsys, "diff", str(first))
     assert code == 1
-    assert f"--- /dev/null\n+++ {first}/pack.yaml\n" in out
+    assert f"--- /dev/null\n+++ {first}/rules/extra.yaml\n" in out
+    extra.unlink()
 
     run(capsys, "folder", str(first), "--as", "tia")
     assert run(capsys, "diff", str(first))[:2] == (0, "")

@@ -17,10 +17,10 @@ from agent_assist.publishing.bundle import bundle
 from agent_assist.rules.registry import resolve_pack
 from agent_assist.store.contacts_repo import ContactRepository
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.library_repo import LibraryRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.records import Actor
+from tests.support.databases import copy_sqlite
 
 pytestmark = pytest.mark.slow
 # 10:00 in Shanghai on a working Friday: inside the shipped hours (08:00–21:00).
@@ -28,9 +28,8 @@ MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path / 'demo.db'}")
-    load_demo(db)
+def demo(demo_db_file: Path, tmp_path: Path) -> Iterator[Database]:
+    db = open_database(copy_sqlite(demo_db_file, tmp_path / "demo.db"))
     yield db
     db.close()
 
@@ -78,3 +77,31 @@ def test_a_published_policy_applies_from_the_next_worklist(
 
     library.rollback(trainer, "rule_pack", "zh-CN")
     assert outside_hours(demo, collector) == 0
+
+
+def test_a_policy_published_for_one_team_applies_to_its_desktops_only(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from agent_assist.store.people_repo import SYSTEM
+
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
+    collector, trainer = actor(demo, "zhang.wei"), actor(demo, "trainer.wu")
+    library = LibraryRepository(demo)
+    other = next(t.id for t in library.teams() if t.id != collector.team_id)
+    library.publish(
+        trainer, "rule_pack", "zh-CN", "2026.12", later_hours(tmp_path), team_id=collector.team_id
+    )
+    assert outside_hours(demo, collector) > 0, "the team's published hours apply"
+
+    # The same case checked by a desktop of each team: the guard follows the actor's team.
+    case = build_worklist(demo, collector, load_risk_model(default_model_path()))[0].case_id
+    guard = ContactGuard(ContactRepository(demo), demo)
+    facts = guard.facts(collector, str(case))
+    reasons = {
+        team: {r.code for r in guard.verdict(replace(SYSTEM, team_id=team), facts, MORNING).reasons}
+        for team in (collector.team_id, other)
+    }
+    assert OUTSIDE_HOURS in reasons[collector.team_id]
+    assert OUTSIDE_HOURS not in reasons[other], "the other team keeps the shipped hours"

@@ -18,32 +18,20 @@ from agent_assist.paths import resources_dir
 from agent_assist.publishing.bundle import bundle
 from agent_assist.store.audit import read_audit
 from agent_assist.store.database import open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.library_repo import LibraryRepository
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
 from tests.core.messaging.gateway_server import fake_gateway
+from tests.support.databases import copy_sqlite
 
 DAY_IN_CHINA = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 NIGHT_IN_CHINA = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # 23:00
 BANK = ("--bank", "华信银行", "--hotline", "95588")
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo data set, loaded once (it takes seconds); each test works on a copy."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    db = open_database(f"sqlite:///{path}")
-    try:
-        load_demo(db)
-    finally:
-        db.close()
-    return path
-
-
 @pytest.fixture
-def db_path(demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store.db"
-    shutil.copy(demo_file, path)
+def db_path(demo_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "store.db"  # each test works on a copy of the demo data set
+    copy_sqlite(demo_db_file, path)
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", f"sqlite:///{path}")
     if messages_cmd not in cli._COMMAND_MODULES:  # until it is registered with the others
         monkeypatch.setattr(cli, "_COMMAND_MODULES", (*cli._COMMAND_MODULES, messages_cmd))

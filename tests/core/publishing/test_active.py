@@ -102,9 +102,9 @@ def test_a_database_that_is_away_leaves_the_last_active_version(
     asked: list[str] = []
     original = LibraryRepository.active
 
-    def spy(self: LibraryRepository, kind: str, ref: str) -> object:
+    def spy(self: LibraryRepository, kind: str, ref: str, **scope: int | None) -> object:
         asked.append(ref)
-        return original(self, kind, ref)  # type: ignore[arg-type]
+        return original(self, kind, ref, **scope)  # type: ignore[arg-type]
 
     monkeypatch.setattr(LibraryRepository, "active", spy)
     try:

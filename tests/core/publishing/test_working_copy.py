@@ -20,12 +20,13 @@ from agent_assist.rules.loader import load_pack
 from agent_assist.store.database import Database
 from agent_assist.store.library_repo import SHIPPED, LibraryRepository
 from agent_assist.store.records import Actor
-from tests.core.publishing.builders import PACKS, REF, pack_text
+from tests.core.publishing.builders import PACKS, REF, pack_text, ship_test_packs
 from tests.core.store.builders import team_of
 
 
 @pytest.fixture
-def trainer(db: Database) -> Actor:
+def trainer(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
+    ship_test_packs(monkeypatch)  # mini-zh is published, as the ids desktops follow are
     *_, tia = team_of(db)
     return tia.as_actor()
 

@@ -15,7 +15,9 @@ from agent_assist.rules.draft import (
     diff_files,
     read_files,
     save_files,
+    shipped_files,
 )
+from agent_assist.rules.registry import packs_dir
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.script_library import library_path
 
@@ -126,3 +128,22 @@ def test_the_diff_names_changed_added_and_removed_files(files: dict[str, str]) -
     assert "--- /dev/null\n+++ draft/rules/extra.yaml\n" in diff
     assert "pack.yaml" not in diff
     assert diff_files(published, files) == ""
+
+
+def test_the_diff_names_its_sides_and_marks_a_missing_last_newline() -> None:
+    diff = diff_files({"a.yaml": "x: 1\ny: 2"}, {"a.yaml": "x: 1\ny: 3\n"}, "shipped", "mine")
+
+    assert diff == (
+        "--- shipped/a.yaml\n+++ mine/a.yaml\n@@ -1,2 +1,2 @@\n x: 1\n"
+        "-y: 2\n\\ No newline at end of file\n+y: 3\n"
+    )
+
+
+def test_the_shipped_files_of_a_pack_and_a_library() -> None:
+    pack = shipped_files("rule_pack", "en-US")
+    assert pack is not None
+    assert pack == read_files(packs_dir() / "en-US")
+    library = shipped_files("script_library", "en-US")
+    assert library is not None
+    assert "scripts.yaml" in library
+    assert shipped_files("rule_pack", "mini-zh") is None  # a test pack: not shipped

@@ -110,3 +110,22 @@ def test_examples_pass_and_fail_per_example(pack: RulePack) -> None:
 def test_describe_exclusion_without_window_for_utterance(pack: RulePack) -> None:
     kinds = {describe_exclusion(x).split(":")[0] for x in pack.rules[0].exclusions}
     assert kinds == {"utterance", "before"}
+
+
+def test_a_draft_differing_in_lines_only_shares_the_compiled_pack(pack: RulePack) -> None:
+    first = Explainer(pack)
+    compiled = first.matcher
+    lower = tuple(replace(rule, line=rule.line + 1) for rule in pack.rules)
+
+    moved = first.over(replace(pack, rules=lower, path="elsewhere"))
+    assert moved.matcher is compiled
+    assert moved.pack.rules[0].line == pack.rules[0].line + 1
+    [fired] = moved.explain("我 明天 就 去 你 单位 闹", "agent").fired
+    assert fired.rule_id == "zh.agent.threat.visit_workplace"
+
+    visit = pack.rules[0]
+    fewer = replace(visit, patterns=visit.patterns[1:])
+    changed = first.over(replace(pack, rules=(fewer, *pack.rules[1:])))
+    assert changed.digest != first.digest
+    assert changed.matcher is not compiled
+    assert changed.explain("我 明天 就 去 你 单位 闹", "agent").fired == ()

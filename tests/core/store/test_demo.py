@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,24 +13,30 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, Integer, select
 
+from agent_assist import app
 from agent_assist.privacy import find_personal_numbers
 from agent_assist.rules.live import Matcher
 from agent_assist.rules.loader import load_pack
 from agent_assist.rules.matcher import compile_pack
 from agent_assist.rules.quality import scan
 from agent_assist.rules.registry import resolve_pack
+from agent_assist.rules.taxonomy import load_taxonomy
+from agent_assist.script_library import bundled_library
 from agent_assist.store import tables as t
 from agent_assist.store.calls_repo import CallRepository
 from agent_assist.store.cases_repo import CASE_STATUSES
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import load_demo
+from agent_assist.store.demo import TODAY, demo_setup, demo_yaml, load_demo
+from agent_assist.store.drills_repo import DrillRepository
 from agent_assist.store.people_repo import PeopleRepository
+from agent_assist.training.drill import Drill, DrillRules
+from agent_assist.training.scenario import find_scenario
 
 pytestmark = pytest.mark.slow  # each test loads the whole demo (a few seconds)
 
 SUMMARY = re.compile(
     r"2 teams, 9 users, 200 debtors, 200 cases, 120 calls, "
-    r"[\d,]+ segments, [\d,]+ flags, [\d,]+ promises"
+    r"[\d,]+ segments, [\d,]+ flags, [\d,]+ promises, 8 drills"
 )
 # Rows are compared by natural keys: surrogate ids differ between databases.
 NATURAL_KEYS = {
@@ -37,6 +44,7 @@ NATURAL_KEYS = {
     "teams": "name",
     "cases": "external_ref",
     "debtors": "external_ref",
+    "drill_sessions": "key",
 }
 
 
@@ -49,6 +57,7 @@ def test_the_demo_is_a_realistic_data_set(db: Database) -> None:
     check_flags_come_from_the_engine(db)
     check_no_personal_number_is_stored_in_clear(db)
     check_team_leads_review_their_own_team(db)
+    check_drills_are_played_and_scored_by_the_real_drill(db)
 
 
 def test_one_seed_gives_the_same_rows_and_a_second_load_adds_nothing(
@@ -172,6 +181,64 @@ def check_team_leads_review_their_own_team(db: Database) -> None:
                 )
             )
         assert reviewers == {lead.id}
+
+
+def check_drills_are_played_and_scored_by_the_real_drill(db: Database) -> None:
+    people = PeopleRepository(db)
+    trainer, lead = people.find("trainer.wu"), people.find("lead.chen")
+    assert trainer is not None
+    assert lead is not None
+    repo = DrillRepository(db, str)
+    history = repo.history(trainer.as_actor())  # a trainer sees everyone's, newest first
+    entries = [(lang, e) for lang, listed in demo_yaml("drills.yaml").items() for e in listed]
+    assert len(history) == len(entries) == 8
+    assert [d.started_at for d in history] == sorted((d.started_at for d in history), reverse=True)
+    cues = load_taxonomy().keys()
+    scores = []
+    for lang, entry in entries:
+        (summary,) = [d for d in history if utc(d.started_at).date() == day_of(entry)]
+        assert (summary.username, summary.scenario_id) == (entry["user"], entry["scenario"])
+        assert summary.ended_at is not None
+        assert datetime(2026, 10, 28) <= utc(summary.started_at) < utc(summary.ended_at)
+        detail = repo.get(trainer.as_actor(), summary.id)
+        assert detail.report is not None
+        # The same answers through the drill as `agent-assist drill run` plays them.
+        scenario = find_scenario(entry["scenario"], cues)
+        drill = Drill(
+            scenario,
+            DrillRules(*app.compiled_pack(scenario.pack_spec())),
+            library=bundled_library(scenario.language, cues),
+        )
+        said = [drill.begin()]
+        for answer in entry["answers"]:
+            if drill.finished:
+                break
+            result = drill.answer(" ".join(answer.split()))
+            said += [answer, *([result.next_line] if result.next_line else [])]
+        report = drill.report()
+        assert summary.score == detail.report["score"] == report.score
+        assert detail.report["components"] == json.loads(json.dumps(report.to_dict()["components"]))
+        assert [turn.text for turn in detail.turns] == [" ".join(x.split()) for x in said]
+        assert [turn.turn for turn in detail.turns] == list(range(1, len(said) + 1))
+        times = [turn.at for turn in detail.turns]
+        assert times == sorted(times)
+        assert utc(summary.started_at) <= utc(times[0]) <= utc(times[-1]) < utc(summary.ended_at)
+        flagged = [
+            f["rule_id"] for turn in detail.turns if turn.speaker == "agent" for f in turn.flags
+        ]
+        assert [f["rule_id"] for f in detail.report["flags"]] == flagged
+        scores.append(report.score)
+        assert scenario.language == demo_setup(lang)["language"]
+    assert min(scores) < 40  # a threat that lost the debtor
+    assert max(scores) == 100  # a clean run
+    team = repo.history(lead.as_actor())
+    assert team
+    assert {d.language for d in team} == {"zh-CN"}  # a team lead sees their own team's
+
+
+def day_of(entry: dict[str, Any]) -> date:
+    """The UTC day a demo drill is stamped on (afternoons in the office: the same day)."""
+    return TODAY - timedelta(days=entry["days"])
 
 
 def snapshot(db: Database) -> dict[str, list[tuple[Any, ...]]]:

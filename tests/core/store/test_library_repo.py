@@ -12,8 +12,13 @@ from agent_assist.store.audit import read_audit
 from agent_assist.store.database import Database
 from agent_assist.store.library_repo import SHIPPED, LibraryRepository
 from agent_assist.store.people_repo import SYSTEM
-from tests.core.publishing.builders import PACKS, REF, pack_text
+from tests.core.publishing.builders import PACKS, REF, pack_text, ship_test_packs
 from tests.core.store.builders import team_of
+
+
+@pytest.fixture(autouse=True)
+def _test_packs_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    ship_test_packs(monkeypatch)  # mini-zh is one of the ids desktops follow
 
 
 def trail(db: Database) -> list[tuple[str, str, int | None, str]]:
@@ -33,7 +38,9 @@ def test_trainers_publish_versions_every_desktop_can_load(db: Database, tmp_path
     listed = library.versions("rule_pack", REF)
     assert [(v.version, v.publisher) for v in listed] == [("1.1", "tia"), ("1.0", "tia")]
     assert library.content("rule_pack", REF, "1.0").content == content
-    assert library.active("rule_pack", REF) == replace(listed[0], publisher=None)
+    assert listed[0].active_for == (None,)  # every team's
+    assert listed[1].active_for == ()
+    assert library.active("rule_pack", REF) == replace(listed[0], publisher=None, active_for=())
     assert trail(db) == [
         ("publish", "mini-zh@1.0", tia.id, first.sha256),
         ("activate", "mini-zh@1.0", tia.id, f"was {SHIPPED}"),
@@ -61,12 +68,12 @@ def test_what_the_loader_refuses_is_never_stored(db: Database, tmp_path: Path) -
     library = LibraryRepository(db)
     with pytest.raises(InvalidVersion, match=r"rules/a\.yaml:4:11: `\[` is never closed"):
         library.publish(tia.as_actor(), "rule_pack", "broken", "1", bundle(PACKS / "broken"))
-    with pytest.raises(UserError, match="does not match its folder name 'zh-CN'"):
-        library.publish(tia.as_actor(), "rule_pack", "zh-CN", "9", pack_text(tmp_path, "9"))
+    with pytest.raises(UserError, match="does not match its folder name 'mini-en'"):
+        library.publish(tia.as_actor(), "rule_pack", "mini-en", "9", pack_text(tmp_path, "9"))
     with pytest.raises(UserError, match="not a bundle"):
         library.publish(tia.as_actor(), "rule_pack", REF, "9", "just text")
     assert library.versions("rule_pack", "broken") == []
-    assert library.versions("rule_pack", "zh-CN") == []
+    assert library.versions("rule_pack", "mini-en") == []
     assert library.active("rule_pack", REF) is None
     assert trail(db) == []
 

@@ -1,24 +1,29 @@
 """The trainer window's drills tab (pytest-qt, offscreen, SQLite and PostgreSQL): a drill
 typed end to end with the live score, the flags shown as they are raised, the report and
-the history; an early end keeps a partial report; who sees whose drills."""
+the history; an early end keeps a partial report; who sees whose drills; a drill that goes
+on while the database is away."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine
 
 from agent_assist.privacy import mask_text
 from agent_assist.store.database import Database
 from agent_assist.store.drills_repo import DrillRepository
 from agent_assist.store.people_repo import SYSTEM
-from agent_assist.store.records import UserRecord
+from agent_assist.store.records import Actor, UserRecord
+from agent_assist.store.spool import SpoolingWriter
 from agent_assist.ui.trainer.drill_controller import DrillController
 from agent_assist.ui.trainer.drill_panel import DrillPanel
 from tests.core.store.builders import team_of
+from tests.core.store.test_drills_repo import NOWHERE, Outage, turns_of
 from tests.core.training.test_drill import ZH_GOOD
 
 READY = "Pick a scenario and start the drill."
@@ -149,3 +154,61 @@ def test_the_history_follows_roles_and_opens_a_stored_report(
     assert lead.controller.history.data(lead.controller.history.index(0, 1)) == "ann"
     lead.panel.history.doubleClicked.emit(lead.controller.history.index(0, 0))
     qtbot.waitUntil(lambda: "ended early" in lead.panel.report.toPlainText(), timeout=20_000)
+
+
+def test_a_drill_goes_on_while_the_database_is_away_and_is_saved_when_it_answers(
+    tabs: list[Tab], qtbot: QtBot, db: Database, people: tuple[UserRecord, ...], tmp_path: Path
+) -> None:
+    outage = Outage(db)
+    writer = SpoolingWriter(outage, tmp_path, retry_s=0.05)
+    try:
+        panel = DrillPanel()
+        qtbot.addWidget(panel)
+        repo = DrillRepository(db, lambda text: mask_text(text, "CN"), writer=writer)
+        controller = DrillController(panel, repo, people[0].as_actor())
+        panel.show()
+        controller.refresh()
+        qtbot.waitUntil(lambda: panel.status.text() == READY, timeout=20_000)
+        tab = Tab(qtbot, db, panel, controller)
+        tabs.append(tab)
+        tab.start("zh.short_overdue")
+        tab.answer(ZH_GOOD[0])
+        assert panel.kept.isHidden()
+        outage.down = True
+        tab.answer(ZH_GOOD[1])
+        assert not panel.kept.isHidden()  # one sentence; the drill goes on
+        assert panel.kept.text() == (
+            "The database is not answering; this drill is kept on this computer and saved "
+            "when it answers."
+        )
+        assert panel.send.isEnabled()
+        for text in ZH_GOOD[2:-1]:
+            tab.answer(text)
+        panel.answer.setText(ZH_GOOD[-1])
+        panel.send.click()
+        qtbot.waitUntil(lambda: panel.report.toPlainText() != "", timeout=20_000)
+        assert panel.report.toPlainText().startswith("Score 100.0 / 100")
+        assert panel.status.text() == (
+            "Drill kept on this computer; it is saved when the database answers."
+        )
+        assert [turn for turn, _ in turns_of(db)] == [1, 2, 3]  # what came before
+        outage.down = False
+        qtbot.waitUntil(lambda: panel.status.text() == READY, timeout=20_000)
+        assert panel.kept.isHidden()
+        assert controller.history.data(controller.history.index(0, 3)) == "100.0"
+        assert [turn for turn, _ in turns_of(db)] == list(range(1, 9))
+    finally:
+        writer.close()
+
+
+def test_history_with_the_database_away_says_so(
+    tabs: list[Tab], qtbot: QtBot, no_stray_threads: None
+) -> None:
+    away = Database(create_engine(NOWHERE))
+    panel = DrillPanel()
+    qtbot.addWidget(panel)
+    controller = DrillController(panel, DrillRepository(away, str), Actor(1, "collector"))
+    tabs.append(Tab(qtbot, away, panel, controller))
+    controller.refresh()
+    said = "The database is not answering; try again when it answers."
+    qtbot.waitUntil(lambda: panel.status.text() == said, timeout=20_000)

@@ -5,78 +5,27 @@ writing the YAML, the diff against the published version, saving and closing."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle
-from agent_assist.rules.draft import check_pack
+from agent_assist.rules.draft import check_pack, read_files
+from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.script_library import library_path
 from agent_assist.store.database import Database
-from agent_assist.store.library_repo import LibraryRepository
-from agent_assist.store.records import UserRecord
+from agent_assist.store.library_repo import Kind, LibraryRepository
 from agent_assist.ui import trainer_run
-from agent_assist.ui.trainer.controllers.diff_controller import DiffController
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
-from agent_assist.ui.trainer.controllers.rule_form_controller import RuleFormController
-from agent_assist.ui.trainer.controllers.try_controller import TryController
-from agent_assist.ui.trainer.views.trainer_window import TrainerWindow
+from agent_assist.ui.trainer.views.editor_panel import EditorPanel
+from tests.core.publishing.builders import ship_test_packs
 from tests.core.store.builders import team_of
-
-PACKS = Path(__file__).resolve().parents[2] / "data" / "packs"
-AGENT = "rules/agent.yaml"
-
-
-@dataclass
-class Opened:
-    window: TrainerWindow
-    editor: EditorController
-    form: RuleFormController
-    trying: TryController
-    diff: DiffController
-    folder: Path
-    trainer: UserRecord
-    db: Database
-
-    def problems(self) -> list[str]:
-        listed = self.window.editor.problems
-        return [listed.item(row).text() for row in range(listed.count())]
-
-    def type_at(self, line: int, text: str) -> None:
-        """Type ``text`` at the start of ``line`` (1-based) of the file in the editor."""
-        self.window.editor.editor.go_to(line)
-        self.window.editor.editor.textCursor().insertText(text)
-
-
-@pytest.fixture
-def opened(
-    qtbot: QtBot, db: Database, db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Opened:
-    monkeypatch.setenv("AGENT_ASSIST_DB_URL", db_url)
-    *_, trainer = team_of(db)
-    folder = tmp_path / "mini-zh"
-    shutil.copytree(PACKS / "mini-zh", folder)
-    window = trainer_run.build("tia", "en", pack=str(folder))
-    qtbot.addWidget(window)
-    editor = window.findChild(EditorController)
-    form = window.findChild(RuleFormController)
-    trying = window.findChild(TryController)
-    diff = window.findChild(DiffController)
-    assert editor is not None
-    assert form is not None
-    assert trying is not None
-    assert diff is not None
-    editor.ask_unsaved = lambda: QMessageBox.StandardButton.Discard  # never a modal dialog
-    opened = Opened(window, editor, form, trying, diff, folder, trainer, db)
-    window.show()
-    qtbot.waitUntil(lambda: trying.explainer is not None)  # the first check loaded the pack
-    editor.open("rule_pack", AGENT)
-    return opened
+from tests.ui.trainer.conftest import AGENT, PACKS, Opened
 
 
 def test_the_files_of_the_pack_are_listed(opened: Opened) -> None:
@@ -197,8 +146,10 @@ def test_the_form_rewrites_the_rule_and_the_result_loads(qtbot: QtBot, opened: O
     form.patterns.setPlainText("老赖\n骗子")
     form.should_flag.setPlainText("你 就是 个 骗子")
     form.category.setCurrentIndex(form.category.findText("Threat"))
+    with qtbot.waitSignal(opened.form.written, timeout=10_000):
+        form.apply.click()  # written off the window's thread
     with qtbot.waitSignal(opened.editor.checked, timeout=10_000):
-        form.apply.click()
+        pass  # the check of the text as written
 
     text = opened.window.editor.editor.toPlainText()
     assert (
@@ -225,12 +176,17 @@ def test_the_form_is_empty_outside_a_rule(qtbot: QtBot, opened: Opened) -> None:
     assert opened.form.rule is None
 
 
-def test_the_diff_against_the_published_version(qtbot: QtBot, opened: Opened) -> None:
+def test_the_diff_against_the_published_version(
+    qtbot: QtBot, opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
     panel = opened.window.editor.diff
     with qtbot.waitSignal(opened.diff.shown, timeout=10_000):
         opened.window.editor.diff_action.trigger()
-    assert panel.status.text() == "Nothing of mini-zh is published yet: nothing to compare with."
+    assert panel.status.text() == (
+        "Nothing of mini-zh is published or shipped with the app: nothing to compare with."
+    )
 
+    ship_test_packs(monkeypatch)  # desktops follow only the ids shipped with the app
     LibraryRepository(opened.db).publish(
         opened.trainer.as_actor(), "rule_pack", "mini-zh", "1.0", bundle(opened.folder)
     )
@@ -248,6 +204,29 @@ def test_the_diff_against_the_published_version(qtbot: QtBot, opened: Opened) ->
     assert "--- published/rules/agent.yaml\n+++ draft/rules/agent.yaml\n" in diff
     assert "-    - 老赖\n+    - 老 赖\n" in diff
     assert panel.status.text() == "mini-zh: the draft differs from the published version."
+
+
+def test_the_diff_against_the_shipped_files_while_nothing_is_published(
+    qtbot: QtBot, opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ship_test_packs(monkeypatch)  # mini-zh ships with the app
+    panel = opened.window.editor.diff
+    with qtbot.waitSignal(opened.diff.shown, timeout=10_000):
+        opened.window.editor.diff_action.trigger()
+    assert panel.status.text() == (
+        "mini-zh: the draft is the same as the shipped files (nothing is published)."
+    )
+    assert panel.text.toPlainText() == ""
+
+    opened.window.editor.editor.document().find("老赖").insertText("老 赖")
+    with qtbot.waitSignal(opened.diff.shown, timeout=10_000):
+        opened.window.editor.diff_action.trigger()
+    assert panel.status.text() == (
+        "mini-zh: the draft differs from the shipped files (nothing is published)."
+    )
+    diff = panel.text.toPlainText()
+    assert "--- shipped/rules/agent.yaml\n+++ draft/rules/agent.yaml\n" in diff
+    assert "-    - 老赖\n+    - 老 赖\n" in diff
 
 
 def test_save_writes_the_files_and_clears_the_mark(qtbot: QtBot, opened: Opened) -> None:
@@ -294,13 +273,11 @@ def test_closing_without_changes_does_not_ask(opened: Opened) -> None:
     assert opened.window.close()
 
 
-def test_a_collector_is_turned_away(
+def test_someone_unknown_is_turned_away(
     qtbot: QtBot, db: Database, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AGENT_ASSIST_DB_URL", db_url)
     team_of(db)
-    with pytest.raises(UserError, match="trainers and admins"):
-        trainer_run.build("ann", "en", pack=str(PACKS / "mini-zh"))
     with pytest.raises(UserError, match="no active user named 'nobody'"):
         trainer_run.build("nobody", "en", pack=str(PACKS / "mini-zh"))
 
@@ -345,3 +322,32 @@ def test_a_script_library_is_edited_and_checked_too(
     assert window.editor.editor.marked_lines() == [line]
     window.editor.run_examples_action.trigger()
     assert window.editor.examples.status.text().startswith("No rule pack loads yet")
+
+
+def test_saving_one_kind_leaves_the_other_unsaved(qtbot: QtBot, tmp_path: Path) -> None:
+    """Publishing a pack saves the pack's files only; Ctrl+S saves everything."""
+    pack, library = tmp_path / "mini-zh", tmp_path / "zh-CN"
+    shutil.copytree(PACKS / "mini-zh", pack)
+    shutil.copytree(library_path("zh-CN").parent, library)
+    panel = EditorPanel()
+    qtbot.addWidget(panel)
+    files: dict[Kind, tuple[Path, str, dict[str, str]]] = {
+        "rule_pack": (pack, "mini-zh", read_files(pack)),
+        "script_library": (library, "zh-CN", read_files(library)),
+    }
+    editor = EditorController(panel, files, load_taxonomy())
+    with qtbot.waitSignal(editor.checked, timeout=10_000):
+        pass  # the first check runs in the background: let it end inside the test
+    QTextCursor(editor.document("rule_pack", AGENT)).insertText("# pack\n")
+    QTextCursor(editor.document("script_library", "scripts.yaml")).insertText("# library\n")
+
+    assert editor.save("rule_pack")
+
+    assert (pack / AGENT).read_text(encoding="utf-8").startswith("# pack\n")
+    assert not (library / "scripts.yaml").read_text(encoding="utf-8").startswith("# library")
+    assert editor.modified() == [("script_library", "scripts.yaml")]
+
+    panel.save_action.trigger()  # Ctrl+S
+
+    assert (library / "scripts.yaml").read_text(encoding="utf-8").startswith("# library\n")
+    assert editor.modified() == []

@@ -15,14 +15,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from agent_assist.store.database import Database
-from agent_assist.store.library_repo import SHIPPED, LibraryRepository
+from agent_assist.store.library_repo import EVERY_TEAM, SHIPPED, LibraryRepository
 from agent_assist.store.records import UserRecord
 from agent_assist.store.tables import AuditEntry
 from agent_assist.ui import trainer_run
 from agent_assist.ui.trainer.controllers.diff_controller import DiffController
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
 from agent_assist.ui.trainer.controllers.publish_controller import PublishController
-from agent_assist.ui.trainer.views.publish_panel import PublishSection
+from agent_assist.ui.trainer.views.publish_panel import PublishPanel, PublishSection
 from agent_assist.ui.trainer.views.trainer_window import TrainerWindow
 from tests.core.publishing.builders import REF, ship_test_packs
 from tests.core.store.builders import team_of
@@ -145,13 +145,13 @@ def test_publishing_the_draft_makes_it_active_and_audits_the_trainer(tab: Tab) -
     tab.change("publish")
 
     assert tab.asked_versions == ["1.0"]  # the draft's own version: nothing is published
-    [(version, by, _when, sha, active)] = tab.rows()
-    assert (version, by, active) == ("1.0", "Tia", "ACTIVE")
+    [(version, by, _when, sha, active, where)] = tab.rows()
+    assert (version, by, active, where) == ("1.0", "Tia", "ACTIVE", "All teams")
     published = LibraryRepository(tab.db).versions("rule_pack", REF)[0]
     assert sha == published.sha256[:12]
     assert tab.active() == "1.0"
     assert tab.section.status.text() == (
-        "Published mini-zh 1.0: every desktop runs it from its next call."
+        "Published mini-zh 1.0: every team's desktops run it from their next call."
     )
     assert [entry[:3] for entry in audit(tab.db)] == [
         (tab.trainer.id, "publish", "mini-zh@1.0"),
@@ -185,7 +185,7 @@ def test_a_second_version_then_a_rollback_to_the_first(tab: Tab) -> None:
     assert tab.active() == "1.0"
     assert [(row[0], row[4]) for row in tab.rows()] == [("1.1", ""), ("1.0", "ACTIVE")]
     assert tab.section.status.text() == (
-        "mini-zh is back to 1.0: every desktop runs it from its next call."
+        "mini-zh is back to 1.0: every team's desktops run it from their next call."
     )
     assert tab.window.editor.diff.status.text() == (
         "mini-zh: the draft differs from the published version."
@@ -197,8 +197,8 @@ def test_a_second_version_then_a_rollback_to_the_first(tab: Tab) -> None:
     assert tab.asked_rollbacks[-1] == ("mini-zh", "1.0", SHIPPED)
     assert tab.active() is None
     assert tab.section.status.text() == (
-        "mini-zh is back to the files shipped with the app: every desktop runs it from its "
-        "next call."
+        "mini-zh is back to the files shipped with the app: every team's desktops run it "
+        "from their next call."
     )
 
 
@@ -255,3 +255,46 @@ def test_the_same_draft_again_is_not_published_twice(tab: Tab) -> None:
         "This draft is published already as 1.0, the active version."
     )
     assert len(LibraryRepository(tab.db).versions("rule_pack", REF)) == 1
+
+
+def test_a_version_for_one_team_first_then_back_to_all_teams(tab: Tab) -> None:
+    tab.change("publish")  # 1.0 for all teams
+    tab.type_at_start("# for red first\n")
+    assert tab.editor.save()
+    scope = tab.window.findChild(PublishPanel).scope  # type: ignore[union-attr]
+    assert [scope.itemText(at) for at in range(scope.count())] == ["All teams", "blue", "red"]
+    with tab.qtbot.waitSignal(tab.publish.listed, timeout=TIMEOUT):
+        scope.setCurrentIndex(scope.findText("red"))
+    assert tab.section.status.text() == "Desktops of team red run 1.0."
+    assert not tab.section.rollback.isEnabled()  # red has no version of its own
+
+    tab.click("publish")
+
+    red = LibraryRepository(tab.db).team_named("red").id
+    assert tab.section.status.text() == (
+        "Published mini-zh 1.1: every desktop of team red runs it from its next call."
+    )
+    assert [(row[0], row[4], row[5]) for row in tab.rows()] == [
+        ("1.1", "ACTIVE", "red"),
+        ("1.0", "", "All teams"),
+    ]
+    assert tab.active() == "1.0"  # all teams' version is unchanged
+    found = LibraryRepository(tab.db).active("rule_pack", REF, team_id=red)
+    assert found is not None
+    assert found.version == "1.1"
+    assert audit(tab.db)[-1][1:] == ("activate", "mini-zh@1.1", "was every-team (1.0); team red")
+
+    tab.click("rollback")
+
+    assert tab.asked_rollbacks == [("mini-zh", "1.1", EVERY_TEAM)]
+    assert tab.section.status.text() == (
+        "mini-zh is back to all teams' version: every desktop of team red runs it from its "
+        "next call."
+    )
+    assert [(row[0], row[4], row[5]) for row in tab.rows()] == [
+        ("1.1", "", ""),
+        ("1.0", "ACTIVE", "All teams"),
+    ]
+    assert LibraryRepository(tab.db).active("rule_pack", REF, team_id=red) == (
+        LibraryRepository(tab.db).active("rule_pack", REF)
+    )

@@ -1,15 +1,18 @@
-"""The diff of the draft against the version a team runs: the active published version,
-read off the UI thread."""
+"""The diff of the draft against the version a team runs: the active published version, or
+while nothing is published the files shipped with the app (as ``agent-assist publish diff``
+does), read off the UI thread."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
 
 from agent_assist.publishing.bundle import unbundle
-from agent_assist.rules.draft import diff_files
+from agent_assist.rules.draft import diff_files, shipped_files
 from agent_assist.store.library_repo import Kind
 from agent_assist.ui.background import in_background
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
@@ -19,6 +22,15 @@ log = logging.getLogger(__name__)
 
 # The active published version's bundle text, or None when nothing is published.
 LoadPublished = Callable[[Kind, str], str | None]
+# The files shipped with the app under a ref, or None when it ships none.
+LoadShipped = Callable[[Kind, str], dict[str, str] | None]
+
+
+@dataclass(frozen=True)
+class _Compared:
+    ref: str
+    against: Literal["published", "shipped", "nothing"]
+    diff: str
 
 
 class DiffController(QObject):
@@ -32,11 +44,13 @@ class DiffController(QObject):
         editor: EditorController,
         load_published: LoadPublished,
         parent: QObject | None = None,
+        load_shipped: LoadShipped = shipped_files,
     ) -> None:
         super().__init__(parent or panel)
         self.panel = panel
         self.editor = editor
         self._load = load_published
+        self._shipped = load_shipped
         self._done.connect(self._show)
         self._failed.connect(self._problem)
         editor.panel.diff_action.triggered.connect(self.diff)
@@ -48,42 +62,50 @@ class DiffController(QObject):
             kind: (source.ref, self.editor.texts(kind))
             for kind, source in self.editor.sources.items()
         }
-        load = self._load
+        load, shipped = self._load, self._shipped
 
-        def work() -> list[tuple[str, str | None]]:
-            found: list[tuple[str, str | None]] = []
+        def work() -> list[_Compared]:
+            found: list[_Compared] = []
             for kind, (ref, texts) in drafts.items():
                 published = load(kind, ref)
-                diff = None if published is None else diff_files(unbundle(published), texts)
-                found.append((ref, diff))
+                if published is not None:
+                    diff = diff_files(unbundle(published), texts)
+                    found.append(_Compared(ref, "published", diff))
+                    continue
+                files = shipped(kind, ref)
+                if files is None:
+                    found.append(_Compared(ref, "nothing", ""))
+                else:
+                    found.append(_Compared(ref, "shipped", diff_files(files, texts, "shipped")))
             return found
 
         in_background("trainer-diff", work, self._done, self._failed)
 
-    def _show(self, found: list[tuple[str, str | None]]) -> None:
-        lines: list[str] = []
-        parts: list[str] = []
-        for ref, diff in found:
-            if diff is None:
-                lines.append(
-                    self.tr("Nothing of {ref} is published yet: nothing to compare with.").format(
-                        ref=ref
-                    )
-                )
-            elif not diff:
-                lines.append(
-                    self.tr("{ref}: the draft is the same as the published version.").format(
-                        ref=ref
-                    )
-                )
-            else:
-                lines.append(
-                    self.tr("{ref}: the draft differs from the published version.").format(ref=ref)
-                )
-                parts.append(diff)
+    def _show(self, found: list[_Compared]) -> None:
+        lines = [self._say(compared) for compared in found]
         self.panel.status.setText("\n".join(lines))
-        self.panel.text.setPlainText("".join(parts))
+        self.panel.text.setPlainText("".join(compared.diff for compared in found))
         self.shown.emit()
+
+    def _say(self, compared: _Compared) -> str:
+        ref = compared.ref
+        if compared.against == "nothing":
+            said = self.tr(
+                "Nothing of {ref} is published or shipped with the app: nothing to compare with."
+            )
+        elif compared.against == "shipped":
+            said = (
+                self.tr("{ref}: the draft differs from the shipped files (nothing is published).")
+                if compared.diff
+                else self.tr(
+                    "{ref}: the draft is the same as the shipped files (nothing is published)."
+                )
+            )
+        elif compared.diff:
+            said = self.tr("{ref}: the draft differs from the published version.")
+        else:
+            said = self.tr("{ref}: the draft is the same as the published version.")
+        return said.format(ref=ref)
 
     def _problem(self, error: BaseException) -> None:
         log.error("reading the published version failed", exc_info=error)

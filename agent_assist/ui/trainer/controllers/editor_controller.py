@@ -51,6 +51,7 @@ class _Checked:
     request: int
     results: dict[Kind, PackCheck | LibraryCheck]
     pack_files: dict[str, str] | None
+    explainer: Explainer | None  # over the loaded pack, sharing the compiled one if it can
 
 
 class EditorController(QObject):
@@ -85,13 +86,14 @@ class EditorController(QObject):
         self._current: DocKey | None = None
         self._request = 0
         self._last_pack: dict[str, str] | None = None
+        self.explainer: Explainer | None = None  # the last one sent with pack_ready
         self.ask_unsaved: Ask = self._ask_unsaved
         self._done.connect(self._show_check)
         self._failed.connect(self._check_failed)
         panel.files.currentItemChanged.connect(self._file_chosen)
         panel.problems.itemActivated.connect(self._problem_chosen)
         panel.problems.itemClicked.connect(self._problem_chosen)
-        panel.save_action.triggered.connect(self.save)
+        panel.save_action.triggered.connect(self._save_all)
         panel.save_action.setShortcut(QKeySequence.StandardKey.Save)
         panel.save_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self._fill_files()
@@ -173,18 +175,23 @@ class EditorController(QObject):
         self._request += 1
         request = self._request
         snapshot = {kind: (source.ref, self.texts(kind)) for kind, source in self.sources.items()}
-        taxonomy = self._taxonomy
+        taxonomy, previous = self._taxonomy, self.explainer
 
         def work() -> _Checked:
             results: dict[Kind, PackCheck | LibraryCheck] = {}
             pack_files: dict[str, str] | None = None
+            explainer: Explainer | None = None
             for kind, (ref, texts) in snapshot.items():
                 if kind == "rule_pack":
-                    results[kind] = check_pack(texts, ref, taxonomy)
-                    pack_files = texts
+                    pack = check_pack(texts, ref, taxonomy)
+                    results[kind], pack_files = pack, texts
+                    if pack.pack is not None:
+                        # Compiling holds the interpreter for up to a second: it is done
+                        # again only when the rules changed, not their comments or layout.
+                        explainer = previous.over(pack.pack) if previous else Explainer(pack.pack)
                 else:
                     results[kind] = check_library(texts, taxonomy.keys())
-            return _Checked(request, results, pack_files)
+            return _Checked(request, results, pack_files, explainer)
 
         in_background("trainer-check", work, self._done, self._failed)
 
@@ -210,11 +217,11 @@ class EditorController(QObject):
             title = self.tr("{count} problems: the draft does not load until they are fixed.")
         self.panel.problems_title.setText(title.format(count=count))
         self._mark_current()
-        pack = checked.results.get("rule_pack")
         fresh = checked.pack_files != self._last_pack
-        if isinstance(pack, PackCheck) and pack.pack is not None and fresh:
+        if checked.explainer is not None and fresh:
             self._last_pack = checked.pack_files
-            self.pack_ready.emit(Explainer(pack.pack))
+            self.explainer = checked.explainer
+            self.pack_ready.emit(checked.explainer)
         self.checked.emit()
 
     def _check_failed(self, error: BaseException) -> None:
@@ -239,9 +246,12 @@ class EditorController(QObject):
             self.open(kind, rel, line, col)
 
     # Saving.
-    def save(self) -> bool:
-        """Write every changed file (each atomically); False if writing failed."""
+    def save(self, kind: Kind | None = None) -> bool:
+        """Write the changed files of ``kind`` (of every kind when None), each atomically;
+        False if writing failed."""
         for source in self.sources.values():
+            if kind is not None and source.kind != kind:
+                continue
             changed = {
                 rel: doc.toPlainText() for rel, doc in source.documents.items() if doc.isModified()
             }
@@ -261,6 +271,10 @@ class EditorController(QObject):
             for rel in changed:
                 source.documents[rel].setModified(False)
         return True
+
+    def _save_all(self) -> None:
+        """Ctrl+S: every kind (a slot of its own, as ``triggered`` would pass ``checked``)."""
+        self.save()
 
     def may_close(self) -> bool:
         """The window's close guard: unsaved changes are saved, dropped or kept open."""

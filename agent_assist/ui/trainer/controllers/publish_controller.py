@@ -1,7 +1,8 @@
 """The Publish tab's behaviour: the published versions of each pack and library being
 edited, publishing the saved draft (checked by the desktops' loaders first), making a
-version active and rolling back. Every database read and write runs off the UI thread, one
-at a time (the buttons are off meanwhile); roles and the audit log are the repository's.
+version active and rolling back, for all teams or for the team chosen in "For:". Every
+database read and write runs off the UI thread, one at a time (the buttons are off
+meanwhile); roles and the audit log are the repository's.
 """
 
 from __future__ import annotations
@@ -11,58 +12,33 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import QObject, Signal, Slot
 
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle
 from agent_assist.publishing.validate import Identity, InvalidVersion, identify
 from agent_assist.publishing.working_copy import WorkingCopy, suggest_version
-from agent_assist.store.library_repo import SHIPPED, Kind, LibraryRepository, Published
+from agent_assist.store.library_repo import Kind, LibraryRepository, TeamRef
 from agent_assist.store.records import Actor
 from agent_assist.ui.background import in_background
-from agent_assist.ui.rows_model import RowsModel
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
+from agent_assist.ui.trainer.controllers.publish_dialogs import (
+    AskSave,
+    AskVersion,
+    ConfirmRollback,
+    ask_save,
+    ask_version,
+    confirm_rollback,
+    describe_draft,
+    version_name,
+)
+from agent_assist.ui.trainer.controllers.versions_model import Listing, VersionRow, VersionsModel
 from agent_assist.ui.trainer.views.publish_panel import PublishPanel, PublishSection
 
 log = logging.getLogger(__name__)
-ACTIVE_COLOUR = QColor("#1b5e20")
-SHA_SHOWN = 12
 
-# (kind, ref, suggested version) → the version to publish under; None: cancelled.
-AskVersion = Callable[[Kind, str, str], str | None]
-# (files with unsaved changes) → True: save them and publish.
-AskSave = Callable[[list[str]], bool]
-# (ref, active version, version rolled back to or SHIPPED) → True: roll back.
-ConfirmRollback = Callable[[str, str, str], bool]
 # A user name → their display name (None: unknown); read off the UI thread.
 DisplayName = Callable[[str], str | None]
-
-
-@dataclass(frozen=True)
-class VersionRow:
-    published: Published
-    by: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class Listing:
-    kind: Kind
-    ref: str
-    rows: tuple[VersionRow, ...]
-
-    def active(self) -> VersionRow | None:
-        return next((row for row in self.rows if row.active), None)
-
-    def before_active(self) -> str | None:
-        """What a rollback goes back to: the version published before the active one (the
-        list is newest first, the repository's order), SHIPPED from the oldest."""
-        for at, row in enumerate(self.rows):
-            if row.active:
-                return self.rows[at + 1].published.version if at + 1 < len(self.rows) else SHIPPED
-        return None
 
 
 @dataclass(frozen=True)
@@ -74,101 +50,23 @@ class _Prepared:
 
 
 @dataclass(frozen=True)
+class _Listed:
+    teams: list[TeamRef]
+    listings: dict[Kind, Listing]
+
+
+@dataclass(frozen=True)
 class _Done:
     kind: Kind
     message: str
     listings: dict[Kind, Listing]
 
 
-class VersionsModel(RowsModel[VersionRow]):
-    def columns(self) -> tuple[str, ...]:
-        return (
-            self.tr("Version"),
-            self.tr("Published by"),
-            self.tr("When"),
-            self.tr("SHA-256"),
-            self.tr("Active"),
-        )
-
-    def cells(self, row: VersionRow) -> tuple[str, ...]:
-        p = row.published
-        when = p.published_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return (
-            p.version,
-            row.by,
-            when,
-            p.sha256[:SHA_SHOWN],
-            self.tr("ACTIVE") if row.active else "",
-        )
-
-    def foreground(self, row: VersionRow, column: int) -> QColor | None:
-        return ACTIVE_COLOUR if row.active else None
-
-    def tooltip(self, row: VersionRow, column: int) -> str | None:
-        return row.published.sha256 if column == 3 else None
-
-
-def ask_version(parent: QWidget, kind: Kind, ref: str, suggested: str) -> str | None:
-    title = QCoreApplication.translate("Publish", "Publish this draft")
-    label = QCoreApplication.translate("Publish", "Publish {0} as version:").format(ref)
-    text, chosen = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, suggested)
-    return (text.strip() or None) if chosen else None
-
-
-def ask_save(parent: QWidget, files: list[str]) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        QCoreApplication.translate("Publish", "Unsaved changes"),
-        QCoreApplication.translate(
-            "Publish", "Only saved files are published, and {0} has unsaved changes. Save now?"
-        ).format(", ".join(files)),
-        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Save,
-    )
-    return answer == QMessageBox.StandardButton.Save
-
-
-def confirm_rollback(parent: QWidget, ref: str, current: str, back_to: str) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        QCoreApplication.translate("Publish", "Roll back"),
-        QCoreApplication.translate(
-            "Publish", "Roll {0} back from {1} to {2}? Every desktop runs {2} from its next call."
-        ).format(ref, current, version_name(back_to)),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-def version_name(version: str) -> str:
-    if version == SHIPPED:
-        return QCoreApplication.translate("Publish", "the files shipped with the app")
-    return version
-
-
-def describe_draft(folder: str, copy: WorkingCopy | None) -> str:
-    """Which folder the window edits and what it started from."""
-    if copy is None:
-        return QCoreApplication.translate("Publish", "Editing the folder {0}.").format(folder)
-    if copy.started_from == SHIPPED:
-        started = QCoreApplication.translate("Publish", "from the shipped files")
-    elif copy.started_from is None:
-        started = QCoreApplication.translate("Publish", "its origin was not recorded")
-    else:
-        started = QCoreApplication.translate("Publish", "from published {0}").format(
-            copy.started_from
-        )
-    return QCoreApplication.translate("Publish", "Editing the working copy {0} ({1}).").format(
-        folder, started
-    )
-
-
 class PublishController(QObject):
     listed = Signal()  # the versions tables show what the database holds
     changed = Signal(str)  # a kind's active version changed (publish, activate, rollback)
     finished = Signal()  # an action ended, done or refused; its outcome is in the status
-    _listings = Signal(object)  # dict[Kind, Listing]
+    _listings = Signal(object)  # _Listed
     _prepared = Signal(object)  # _Prepared
     _done = Signal(object)  # _Done
     _failed = Signal(object)  # the exception
@@ -211,6 +109,7 @@ class PublishController(QObject):
             section.activate.clicked.connect(lambda _=False, k=kind: self.activate_selected(k))
             section.rollback.clicked.connect(lambda _=False, k=kind: self.roll_back(k))
         panel.refresh.clicked.connect(self.refresh)
+        panel.scope.currentIndexChanged.connect(self._scope_changed)
         self._listings.connect(self._show_listings)
         self._prepared.connect(self._ask_and_publish)
         self._done.connect(self._show_done)
@@ -225,6 +124,22 @@ class PublishController(QObject):
     def section(self, kind: Kind) -> PublishSection:
         return self.panel.sections[kind]
 
+    def scope(self) -> TeamRef | None:
+        """Whom publish, make active and rollback are for: one team, None for all teams."""
+        chosen: TeamRef | None = self.panel.scope.currentData()
+        return chosen
+
+    def _next_call(self, scope: TeamRef | None) -> str:
+        if scope is None:
+            return self.tr("every team's desktops run it from their next call")
+        return self.tr("every desktop of team {0} runs it from its next call").format(scope.name)
+
+    @Slot()
+    def _scope_changed(self) -> None:
+        for section in self.panel.sections.values():
+            section.status.clear()  # the new scope's running version is shown instead
+        self.refresh()
+
     # Reading the versions.
     @Slot()
     def refresh(self) -> None:
@@ -233,16 +148,21 @@ class PublishController(QObject):
         self._busy_all = True
         self._enable()
         refs = {kind: source.ref for kind, source in self.editor.sources.items()}
+        scope = self.scope()
         in_background(
             "trainer-versions",
-            lambda: {kind: self._list(kind, ref) for kind, ref in refs.items()},
+            lambda: _Listed(
+                self._library.teams(),
+                {kind: self._list(kind, ref, scope) for kind, ref in refs.items()},
+            ),
             self._listings,
             self._failed,
         )
 
-    def _list(self, kind: Kind, ref: str) -> Listing:
-        """On a worker thread: the versions of ``ref``, newest first, with names."""
-        active = self._library.active(kind, ref)
+    def _list(self, kind: Kind, ref: str, scope: TeamRef | None) -> Listing:
+        """On a worker thread: the versions of ``ref``, newest first, with names, the one
+        ``scope``'s desktops run marked."""
+        active = self._library.active(kind, ref, team_id=_id(scope))
         names: dict[str, str] = {}
         rows: list[VersionRow] = []
         for published in self._library.versions(kind, ref):
@@ -252,12 +172,13 @@ class PublishController(QObject):
             by = names[user] if user is not None else "?"
             is_active = active is not None and active.version == published.version
             rows.append(VersionRow(published, by, is_active))
-        return Listing(kind, ref, tuple(rows))
+        return Listing(kind, ref, tuple(rows), None if scope is None else scope.name)
 
     @Slot(object)
-    def _show_listings(self, listings: dict[Kind, Listing]) -> None:
+    def _show_listings(self, listed: _Listed) -> None:
         self._busy_all = False
-        for listing in listings.values():
+        self.panel.set_teams(listed.teams)
+        for listing in listed.listings.values():
             self._show_listing(listing)
         self._enable()
         self.listed.emit()
@@ -272,6 +193,12 @@ class PublishController(QObject):
 
     def _running(self, listing: Listing) -> str:
         active = listing.active()
+        if listing.team is not None:
+            if active is None:
+                text = self.tr("Desktops of team {0} run the files shipped with the app.")
+                return text.format(listing.team)
+            text = self.tr("Desktops of team {0} run {1}.")
+            return text.format(listing.team, active.published.version)
         if active is None:
             return self.tr("Desktops run the files shipped with the app.")
         return self.tr("Desktops run {0}.").format(active.published.version)
@@ -290,16 +217,16 @@ class PublishController(QObject):
             if not self.ask_save(unsaved):
                 self._say(kind, self.tr("Not published: save your changes first."))
                 return
-            if not self.editor.save():
+            if not self.editor.save(kind):
                 self._say(kind, self.tr("Not published: the changes could not be saved."))
                 return
         source = self.editor.sources[kind]
-        folder, ref = source.folder, source.ref
+        folder, ref, scope = source.folder, source.ref, self.scope()
         self._start(kind, self.tr("Checking the draft…"))
 
         def work() -> _Prepared:
             identity = identify(kind, folder)  # every problem, as the desktops would see them
-            return _Prepared(kind, identity, bundle(folder), self._list(kind, ref))
+            return _Prepared(kind, identity, bundle(folder), self._list(kind, ref, scope))
 
         in_background("trainer-publish-check", work, self._prepared, self._failed)
 
@@ -333,14 +260,16 @@ class PublishController(QObject):
             self._stop(kind, self.tr("Not published."))
             return
         self.section(kind).status.setText(self.tr("Publishing {0} {1}…").format(ref, version))
-        content = prepared.content
+        content, scope = prepared.content, self.scope()
 
         def work() -> _Done:
-            published = self._library.publish(self._actor, kind, ref, version, content)
-            message = self.tr(
-                "Published {0} {1}: every desktop runs it from its next call."
-            ).format(ref, published.version)
-            return _Done(kind, message, {kind: self._list(kind, ref)})
+            published = self._library.publish(
+                self._actor, kind, ref, version, content, team_id=_id(scope)
+            )
+            message = self.tr("Published {0} {1}: {2}.").format(
+                ref, published.version, self._next_call(scope)
+            )
+            return _Done(kind, message, {kind: self._list(kind, ref, scope)})
 
         in_background("trainer-publish", work, self._done, self._failed)
 
@@ -352,13 +281,15 @@ class PublishController(QObject):
         if chosen is None:
             self._say(kind, self.tr("Select a version first."))
             return
-        ref, version = chosen.published.ref, chosen.published.version
+        ref, version, scope = chosen.published.ref, chosen.published.version, self.scope()
         self._start(kind, self.tr("Making {0} active…").format(version))
 
         def work() -> _Done:
-            self._library.activate(self._actor, kind, ref, version)
-            message = self.tr("{0} {1} is active: every desktop runs it from its next call.")
-            return _Done(kind, message.format(ref, version), {kind: self._list(kind, ref)})
+            self._library.activate(self._actor, kind, ref, version, team_id=_id(scope))
+            message = self.tr("{0} {1} is active: {2}.").format(
+                ref, version, self._next_call(scope)
+            )
+            return _Done(kind, message, {kind: self._list(kind, ref, scope)})
 
         in_background("trainer-activate", work, self._done, self._failed)
 
@@ -368,23 +299,27 @@ class PublishController(QObject):
         listing = self.listings.get(kind)
         active = listing.active() if listing is not None else None
         back_to = listing.before_active() if listing is not None else None
+        if listing is not None and listing.team is not None and back_to is None:
+            text = self.tr("Team {0} follows all teams' version already: nothing to roll back.")
+            self._say(kind, text.format(listing.team))
+            return
         if listing is None or active is None or back_to is None:
             self._say(
                 kind, self.tr("Desktops run the shipped files already: nothing to roll back.")
             )
             return
-        ref, current = listing.ref, active.published.version
+        ref, current, scope = listing.ref, active.published.version, self.scope()
         if not self.confirm_rollback(ref, current, back_to):
             self._say(kind, self.tr("Not rolled back."))
             return
         self._start(kind, self.tr("Rolling back…"))
 
         def work() -> _Done:
-            self._library.rollback(self._actor, kind, ref, to=back_to)
-            message = self.tr("{0} is back to {1}: every desktop runs it from its next call.")
-            return _Done(
-                kind, message.format(ref, version_name(back_to)), {kind: self._list(kind, ref)}
+            self._library.rollback(self._actor, kind, ref, to=back_to, team_id=_id(scope))
+            message = self.tr("{0} is back to {1}: {2}.").format(
+                ref, version_name(back_to), self._next_call(scope)
             )
+            return _Done(kind, message, {kind: self._list(kind, ref, scope)})
 
         in_background("trainer-rollback", work, self._done, self._failed)
 
@@ -449,14 +384,19 @@ class PublishController(QObject):
     def _enable(self, *_args: object) -> None:
         idle = not self._is_busy()
         self.panel.refresh.setEnabled(idle)
+        self.panel.scope.setEnabled(idle)
         for kind, section in self.panel.sections.items():
             listing = self.listings.get(kind)
             chosen = self.selected(kind)
             section.publish.setEnabled(idle)
             section.activate.setEnabled(idle and chosen is not None and not chosen.active)
             section.rollback.setEnabled(
-                idle and listing is not None and listing.active() is not None
+                idle and listing is not None and listing.before_active() is not None
             )
+
+
+def _id(scope: TeamRef | None) -> int | None:
+    return None if scope is None else scope.id
 
 
 def _sha256(content: str) -> str:

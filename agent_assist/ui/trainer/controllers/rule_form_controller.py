@@ -1,14 +1,16 @@
-"""The rule form's behaviour: it shows the rule under the editor's cursor (read off the UI
-thread: a long rules file takes ruamel a tenth of a second) and writes the form back into
-the YAML text as one undoable edit."""
+"""The rule form's behaviour: it shows the rule under the editor's cursor and writes the
+form back into the YAML text as one undoable edit. Both read the file with ruamel off the
+UI thread (a long rules file takes it a third of a second); a rewrite lands only in the
+text it was made from."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 
 from agent_assist.rules.rule_edit import RuleAt, RuleFields, rewrite_rule, rule_at
@@ -16,7 +18,7 @@ from agent_assist.rules.taxonomy import SEVERITIES, Category
 from agent_assist.ui.background import in_background
 from agent_assist.ui.display_names import category_name
 from agent_assist.ui.review.names import severity_name
-from agent_assist.ui.trainer.controllers.editor_controller import EditorController
+from agent_assist.ui.trainer.controllers.editor_controller import DocKey, EditorController
 from agent_assist.ui.trainer.views.rule_form import RuleForm
 
 log = logging.getLogger(__name__)
@@ -25,10 +27,24 @@ READ_DELAY_MS = 250
 RULES_PREFIX = "rules/"
 
 
+@dataclass(frozen=True)
+class _Write:
+    """A write of the form in progress (the worker thread sees only its strings)."""
+
+    request: int
+    key: DocKey
+    document: QTextDocument
+    text: str  # the text the rewrite is made from
+    first_line: int
+
+
 class RuleFormController(QObject):
     shown = Signal()  # the form shows the rule under the cursor (or says there is none)
+    written = Signal()  # a write of the form ended: applied, refused or failed
     _read = Signal(object)
     _failed = Signal(object)
+    _rewritten = Signal(object)
+    _write_failed = Signal(object)
 
     def __init__(
         self,
@@ -42,6 +58,8 @@ class RuleFormController(QObject):
         self.editor = editor
         self.rule: RuleAt | None = None
         self._request = 0
+        self._write_request = 0
+        self._writing: _Write | None = None
         self._read_key: tuple[object, int, int] | None = None  # (document, revision, line)
         names = sorted((category_name(c), c) for c in taxonomy)
         for name, category in names:
@@ -57,6 +75,8 @@ class RuleFormController(QObject):
         editor.opened.connect(self._timer.start)
         self._read.connect(self._show)
         self._failed.connect(lambda exc: log.error("reading the rule failed", exc_info=exc))
+        self._rewritten.connect(self._apply_rewrite)
+        self._write_failed.connect(self._rewrite_failed)
         form.apply.clicked.connect(self.apply)
         self._show_none()
 
@@ -135,27 +155,56 @@ class RuleFormController(QObject):
         )
 
     def apply(self) -> None:
-        """Rewrite the rule in the file's text from the form (one step of undo)."""
+        """Rewrite the rule in the file's text from the form (one step of undo), on a worker
+        thread; the result is dropped if the text changed meanwhile."""
         current, rule = self.editor.current(), self.rule
         if current is None or rule is None:
             return
+        self._write_request += 1
         document = self.editor.document(*current)
         text = document.toPlainText()
-        now = rule_at(text, rule.first_line)
-        if now is None or now.index != rule.index:
+        write = _Write(self._write_request, current, document, text, rule.first_line)
+        self._writing = write
+        request, fields = write.request, self.fields()
+
+        def work() -> tuple[int, str | None]:
+            now = rule_at(text, rule.first_line)
+            if now is None or now.index != rule.index:
+                return request, None  # the rule is no longer where the form read it
+            return request, rewrite_rule(text, rule.index, fields)
+
+        in_background("trainer-rule-write", work, self._rewritten, self._write_failed)
+
+    def _apply_rewrite(self, outcome: tuple[int, str | None]) -> None:
+        request, new = outcome
+        write = self._writing
+        if write is None or request != write.request:
+            return  # written again meanwhile: the newer write applies
+        self._writing = None
+        if new is None:
             self.form.where.setText(
                 self.tr("The file changed under the form: put the cursor in the rule again.")
             )
-            return
-        new = rewrite_rule(text, rule.index, self.fields())
-        if new == text:
-            return
-        cursor = QTextCursor(document)
-        cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(new)
-        cursor.endEditBlock()
-        self.editor.panel.editor.go_to(rule.first_line)
+        elif write.document.toPlainText() != write.text:
+            self.form.where.setText(
+                self.tr("The text changed while the rule was being written: write it again.")
+            )
+        elif new != write.text:
+            cursor = QTextCursor(write.document)
+            cursor.beginEditBlock()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.insertText(new)
+            cursor.endEditBlock()
+            if self.editor.current() == write.key:
+                self.editor.panel.editor.go_to(write.first_line)
+        self.written.emit()
+
+    def _rewrite_failed(self, error: BaseException) -> None:
+        log.error("writing the rule failed", exc_info=error)
+        self.form.where.setText(
+            self.tr("The rule could not be written: {problem}").format(problem=error)
+        )
+        self.written.emit()
 
 
 def _choose(combo: QComboBox, value: str) -> None:

@@ -27,6 +27,7 @@ class TryController(QObject):
     _explained = Signal(object)
     _examples = Signal(object)
     _failed = Signal(object)
+    _try_failed = Signal(object)
 
     def __init__(self, panel: EditorPanel, parent: QObject | None = None) -> None:
         super().__init__(parent or panel)
@@ -40,6 +41,10 @@ class TryController(QObject):
         box.speaker.addItem(self.tr("Collector"), "agent")
         box.speaker.addItem(self.tr("Debtor"), "debtor")
         self._request = 0
+        # One try at a time: a try may compile the pack (a second holding the interpreter),
+        # so tries asked for meanwhile wait and only the newest of them runs.
+        self._trying = False
+        self._again = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TRY_DELAY_MS)
@@ -49,6 +54,7 @@ class TryController(QObject):
         self._explained.connect(self._show_explained)
         self._examples.connect(self._show_examples)
         self._failed.connect(self._problem)
+        self._try_failed.connect(self._try_problem)
         panel.run_examples_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
         panel.run_examples_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         panel.run_examples_action.triggered.connect(self.run_examples)
@@ -72,14 +78,25 @@ class TryController(QObject):
             box.preview.setText("")
             self.explained.emit()
             return
+        if self._trying:
+            self._again = True
+            return
+        self._trying = True
         request, speaker = self._request, str(box.speaker.currentData())
 
         def work() -> tuple[int, str, Explained]:
             return request, text, explainer.explain(text, speaker)
 
-        in_background("trainer-try", work, self._explained, self._failed)
+        in_background("trainer-try", work, self._explained, self._try_failed)
+
+    def _tried(self) -> None:
+        self._trying = False
+        if self._again:
+            self._again = False
+            self.try_now()
 
     def _show_explained(self, outcome: tuple[int, str, Explained]) -> None:
+        self._tried()
         request, text, explained = outcome
         if request != self._request:
             return
@@ -125,6 +142,10 @@ class TryController(QObject):
         row = self.results.row(index.row())
         if row.file:
             self.open_rule.emit(row.file, row.line)
+
+    def _try_problem(self, error: BaseException) -> None:
+        self._tried()
+        self._problem(error)
 
     def _problem(self, error: BaseException) -> None:
         log.error("trying the draft failed", exc_info=error)

@@ -87,7 +87,7 @@ class EditorPanel(QWidget):
         super().__init__(parent)
         self.save_action = QAction(self.tr("Save"), self)
         self.run_examples_action = QAction(self.tr("Run examples"), self)
-        self.diff_action = QAction(self.tr("Diff against published"), self)
+        self.diff_action = QAction(self.tr("Compare with what desktops run"), self)
         self.tools = QToolBar()
         for action in (self.save_action, self.run_examples_action, self.diff_action):
             self.tools.addAction(action)
