@@ -17,8 +17,8 @@ from typing import TypeAlias
 from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle, unbundle
-from agent_assist.publishing.validate import NOUN, SCRIPTS_FILE, identify
-from agent_assist.rules.draft import diff_files, shipped_files
+from agent_assist.publishing.draft import PACK_FILE, SCRIPTS_FILE, diff_files, shipped_files
+from agent_assist.publishing.validate import NOUN, identify
 from agent_assist.store.database import Database
 from agent_assist.store.library_repo import (
     EVERY_TEAM,
@@ -281,12 +281,12 @@ def _team_id(library: LibraryRepository, name: str | None) -> int | None:
 
 def kind_of(folder: Path) -> Kind:
     """A rule pack holds pack.yaml, a script library scripts.yaml."""
-    if (folder / "pack.yaml").is_file():
+    if (folder / PACK_FILE).is_file():
         return "rule_pack"
     if (folder / SCRIPTS_FILE).is_file():
         return "script_library"
     raise UserError(
-        f"{folder} is neither a rule pack (no pack.yaml) nor a script library (no "
+        f"{folder} is neither a rule pack (no {PACK_FILE}) nor a script library (no "
         f"{SCRIPTS_FILE}); give the folder that holds one of them"
     )
 

@@ -78,7 +78,8 @@ def unbundle(text: str) -> dict[str, str]:
     for path, content in loaded.items():
         if not isinstance(path, str) or not isinstance(content, str):
             raise BundleError(f"not a bundle of YAML files: {path!r} is not a path with its text")
-        _check_path(path)
+        if not stays_inside(path):
+            raise BundleError(f"the bundle names the file {path!r}, which is outside its folder")
         files[path] = content
     return files
 
@@ -123,7 +124,9 @@ def _styled(content: str) -> str:
     return _Quoted(content)
 
 
-def _check_path(path: str) -> None:
+def stays_inside(path: str) -> bool:
+    """Whether ``path`` names a file inside its folder on every system it may be written
+    on (relative, forward slashes, no ``..``)."""
     posix = PurePosixPath(path)
     escapes = (
         posix.is_absolute()
@@ -133,5 +136,4 @@ def _check_path(path: str) -> None:
         or posix.as_posix() != path  # "a//b.yaml", "./a.yaml", "a/": not written by bundle()
         or path in ("", ".")
     )
-    if escapes:
-        raise BundleError(f"the bundle names the file {path!r}, which is outside its folder")
+    return not escapes

@@ -19,17 +19,16 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import get_args
 
 import yaml
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 from agent_assist.errors import UserError
 from agent_assist.rules.loader import PackError, load_pack
-from agent_assist.rules.model import Rule, RulePack
+from agent_assist.rules.model import ExampleKind, Rule, RulePack
 from agent_assist.rules.taxonomy import Category
 
-ExampleKind = Literal["should_flag", "should_not_flag"]
 EXAMPLE_KINDS: tuple[str, ...] = get_args(ExampleKind)
 _BOM = "\ufeff"
 _WIDE = sys.maxsize  # never fold an example over two lines

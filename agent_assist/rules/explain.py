@@ -15,14 +15,11 @@ import hashlib
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Literal
 
 from agent_assist.events import MatchKind
 from agent_assist.rules.matcher import CompiledPack, Match, compile_pack
-from agent_assist.rules.model import Exclusion, Pattern, Rule, RulePack
+from agent_assist.rules.model import ExampleKind, Exclusion, Pattern, Rule, RulePack
 from agent_assist.rules.quality import scan
-
-Expectation = Literal["should_flag", "should_not_flag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +63,7 @@ class ExampleResult:
     rule_id: str
     file: str  # where the rule is written, relative to the pack folder
     line: int
-    expected: Expectation
+    expected: ExampleKind
     text: str
     passed: bool
 
@@ -89,7 +86,7 @@ def run_examples(pack: RulePack, matcher: CompiledPack | None = None) -> list[Ex
     results: list[ExampleResult] = []
     for rule in pack.rules:
         speaker = example_speaker(rule)
-        cases: Iterable[tuple[Expectation, str]] = [
+        cases: Iterable[tuple[ExampleKind, str]] = [
             *(("should_flag", text) for text in rule.examples.should_flag),
             *(("should_not_flag", text) for text in rule.examples.should_not_flag),
         ]

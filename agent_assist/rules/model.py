@@ -48,6 +48,10 @@ class Exclusion:
     window: int = 0
 
 
+# Which of a rule's example lists a sentence belongs to (proposals and the trainer too).
+ExampleKind = Literal["should_flag", "should_not_flag"]
+
+
 @dataclass(frozen=True, slots=True)
 class Examples:
     should_flag: tuple[str, ...] = ()

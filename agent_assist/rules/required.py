@@ -4,7 +4,7 @@ US: the mini-Miranda). A requirement not met by its deadline is reported once.""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from agent_assist.events import (
     CallEnded,
@@ -37,6 +37,21 @@ def requirements_pack(pack: RulePack) -> RulePack:
     return RulePack(info=pack.info, rules=rules, path=pack.path)
 
 
+def said_in_time(
+    final: Final, matcher: Matcher, statements: Mapping[str, RequiredStatement]
+) -> Iterator[RequiredStatement]:
+    """The ``statements`` (by id) this final says by their speaker within their deadline.
+
+    ``matcher`` is the compiled :func:`requirements_pack`; the speaker is checked here too,
+    so a debtor's line never meets a statement the collector must make."""
+    for match in matcher.match(final.text, final.speaker):
+        req = statements.get(match.rule_id)
+        if req is None or req.speaker not in (final.speaker, "any"):
+            continue
+        if final.start_ms <= req.within_s * 1000:
+            yield req
+
+
 class RequirementTracker:
     """Reports each requirement not said within its deadline (an analyzer)."""
 
@@ -59,12 +74,8 @@ class RequirementTracker:
             return self._overdue(event)
 
     def _satisfy(self, final: Final) -> None:
-        for match in self._matcher.match(final.text, final.speaker):
-            req = self._pending.get(match.rule_id)
-            if req is None or req.speaker not in (final.speaker, "any"):
-                continue
-            if final.start_ms <= req.within_s * 1000:
-                del self._pending[req.id]
+        for req in list(said_in_time(final, self._matcher, self._pending)):
+            del self._pending[req.id]
 
     def _overdue(self, event: Event) -> list[RequirementMissed]:
         ended = isinstance(event, CallEnded)

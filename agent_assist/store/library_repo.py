@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
@@ -21,11 +21,11 @@ from agent_assist.errors import StoreError
 from agent_assist.store.access import require_role
 from agent_assist.store.audit import write_audit
 from agent_assist.store.database import Database
+from agent_assist.store.library_scopes import for_team, is_active, scope_row, team_name
 from agent_assist.store.records import Actor
 from agent_assist.store.tables import ActiveVersion, PublishedVersion, Team, User
 
 Kind = Literal["rule_pack", "script_library"]
-_Q = TypeVar("_Q", bound="Select[*tuple[Any, ...]]")
 KINDS: tuple[Kind, ...] = ("rule_pack", "script_library")
 SHIPPED = "shipped"  # rollback(to=SHIPPED): back to the files shipped with the app
 _TARGET_LENGTH = 64  # audit_log.target_id holds "ref@version"
@@ -95,7 +95,7 @@ class LibraryRepository:
         _check_followed(kind, ref)
         digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
         with self._db.session() as session:
-            _team_name(session, team_id)  # an unknown team is refused before the slow check
+            team_name(session, team_id)  # an unknown team is refused before the slow check
             existing = session.scalar(_where(kind, ref, version))
             if existing is not None and existing.sha256 != digest:
                 raise StoreError(
@@ -158,8 +158,8 @@ class LibraryRepository:
         every team's version)."""
         require_role(actor, "trainer", "admin", to=_WRITE)
         with self._db.session() as session:
-            team = _team_name(session, team_id)
-            current = _scope_row(session, kind, ref, team_id)
+            team = team_name(session, team_id)
+            current = scope_row(session, kind, ref, team_id)
             if current is None:
                 raise StoreError(
                     f"{ref} runs the files shipped with the app already: nothing to roll back"
@@ -197,17 +197,17 @@ class LibraryRepository:
         """The version the desktops of ``team_id`` run: the team's own, else every team's;
         None for the shipped files. One indexed look-up, content left out (what each call
         start asks)."""
-        query = select(*_META).join(ActiveVersion, _is_active())
+        query = select(*_META).join(ActiveVersion, is_active())
         with self._db.session() as session:
-            found = session.execute(_for_team(query, kind, ref, team_id)).first()
+            found = session.execute(for_team(query, kind, ref, team_id)).first()
             return None if found is None else Published(*found)
 
     def active_content(
         self, kind: Kind, ref: str, *, team_id: int | None = None
     ) -> PublishedContent | None:
-        query = select(PublishedVersion).join(ActiveVersion, _is_active())
+        query = select(PublishedVersion).join(ActiveVersion, is_active())
         with self._db.session() as session:
-            row = session.scalar(_for_team(query, kind, ref, team_id))
+            row = session.scalar(for_team(query, kind, ref, team_id))
             return None if row is None else PublishedContent(_meta(row), row.content)
 
     def versions(self, kind: Kind, ref: str) -> list[Published]:
@@ -259,8 +259,8 @@ def _set_active(
 ) -> None:
     """Point (kind, ref) for one scope at ``row``, audited with the version it replaces
     and the team."""
-    team = _team_name(session, team_id)
-    current = _scope_row(session, row.kind, row.ref, team_id)
+    team = team_name(session, team_id)
+    current = scope_row(session, row.kind, row.ref, team_id)
     previous = current.version if current is not None else _followed(session, row, team)
     if current is not None and current.version == row.version:
         return  # already active: nothing changes, nothing to audit
@@ -278,7 +278,7 @@ def _followed(session: Session, row: PublishedVersion, team: str | None) -> str:
     """What a scope without a row of its own ran: the shipped files, or every team's."""
     if team is None:
         return SHIPPED
-    every = _scope_row(session, row.kind, row.ref, None, lock=False)
+    every = scope_row(session, row.kind, row.ref, None, lock=False)
     return f"{EVERY_TEAM} ({every.version if every is not None else SHIPPED})"
 
 
@@ -286,30 +286,10 @@ def _scoped(detail: str, team: str | None) -> str:
     return detail if team is None else f"{detail}; team {team}"
 
 
-def _scope_row(
-    session: Session, kind: str, ref: str, team_id: int | None, *, lock: bool = True
-) -> ActiveVersion | None:
-    query = select(ActiveVersion).where(
-        ActiveVersion.kind == kind,
-        ActiveVersion.ref == ref,
-        ActiveVersion.team_id.is_(None) if team_id is None else ActiveVersion.team_id == team_id,
-    )
-    return session.scalar(query.with_for_update() if lock else query)
-
-
-def _team_name(session: Session, team_id: int | None) -> str | None:
-    if team_id is None:
-        return None
-    name = session.scalar(select(Team.name).where(Team.id == team_id))
-    if name is None:
-        raise StoreError(f"no team with id {team_id}; choose one of the teams the database has")
-    return name
-
-
 def _newer_than_every_team(session: Session, target: PublishedVersion) -> PublishedVersion | None:
     """``target`` if it was published after every team's active version, else None: a
     team rolled back past its own versions follows every team's again."""
-    every = _scope_row(session, target.kind, target.ref, None, lock=False)
+    every = scope_row(session, target.kind, target.ref, None, lock=False)
     if every is None:
         return target
     theirs = _published(session, target.kind, target.ref, every.version)
@@ -376,28 +356,6 @@ def _check_followed(kind: Kind, ref: str) -> None:
             f"no desktop would ever run {ref!r}: desktops follow the {what} shipped with "
             f"the app ({', '.join(followed) or 'none'}); publish under one of them"
         )
-
-
-def _for_team(query: _Q, kind: str, ref: str, team_id: int | None) -> _Q:
-    """``query`` narrowed to the row ``team_id``'s desktops follow: the team's own first,
-    else every team's."""
-    if team_id is None:
-        return query.where(*_key(kind, ref), ActiveVersion.team_id.is_(None))
-    scope = or_(ActiveVersion.team_id.is_(None), ActiveVersion.team_id == team_id)
-    # False sorts first on both databases: the team's own row wins.
-    return query.where(*_key(kind, ref), scope).order_by(ActiveVersion.team_id.is_(None)).limit(1)
-
-
-def _is_active() -> Any:
-    return and_(
-        ActiveVersion.kind == PublishedVersion.kind,
-        ActiveVersion.ref == PublishedVersion.ref,
-        ActiveVersion.version == PublishedVersion.version,
-    )
-
-
-def _key(kind: str, ref: str) -> tuple[Any, ...]:
-    return (ActiveVersion.kind == kind, ActiveVersion.ref == ref)
 
 
 def _where(kind: str, ref: str, version: str) -> Select[PublishedVersion]:

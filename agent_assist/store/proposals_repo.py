@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from agent_assist.errors import StoreError
+from agent_assist.rules.model import ExampleKind
 from agent_assist.rules.taxonomy import Category, load_taxonomy
 from agent_assist.store.access import require_call_access, require_role
 from agent_assist.store.audit import write_audit
@@ -30,7 +31,6 @@ from agent_assist.store.tables import Call, ExampleDecision, FlagRow, MissedFlag
 Source = Literal["false_positive", "missed"]
 SOURCES: tuple[Source, ...] = ("false_positive", "missed")
 DECISIONS = ("accepted", "dismissed")
-ExampleKind = Literal["should_flag", "should_not_flag"]
 # How a proposal is named on the command line: fp-12 (flags.id), missed-3 (missed_flags.id).
 _PREFIX: dict[Source, str] = {"false_positive": "fp", "missed": "missed"}
 # Han ideographs: a Chinese pack's examples have them, an English pack's do not.

@@ -24,6 +24,7 @@ from agent_assist.events import AudioLevel, Final, Flag, ToneCue
 from agent_assist.rules.live import LiveFlagger, Matcher
 from agent_assist.rules.matcher import compile_pack
 from agent_assist.rules.model import Examples, Pattern, RequiredStatement, Rule, RulePack
+from agent_assist.rules.required import said_in_time
 from agent_assist.rules.tone import ToneAnalyzer
 from agent_assist.script_library import ScriptLibrary, suggest
 from agent_assist.script_library.select import WHY_CUE, WHY_REPLY
@@ -215,10 +216,8 @@ class Drill:
 
     def _covers(self, final: Final, turn: int) -> frozenset[str]:
         """Mark the required lines this answer says; returns the branch patterns it said."""
-        for match in self._required.match(final.text, AGENT):
-            statement = self._statements.get(match.rule_id)
-            if statement is not None and final.start_ms <= statement.within_s * 1000:
-                self._cover(match.rule_id, turn)
+        for statement in said_in_time(final, self._required, self._statements):
+            self._cover(statement.id, turn)
         heard = set()
         for match in self._scenario_matcher.match(final.text, AGENT):
             if match.rule_id.startswith("branch:"):

@@ -6,13 +6,11 @@ without them, the user and language of the settings.
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from agent_assist import app
 from agent_assist.cli.devices_cmd import load_sounddevice
@@ -22,7 +20,6 @@ from agent_assist.reports.csv_report import save_csv
 from agent_assist.reports.labels import Lang
 from agent_assist.reports.pdf_report import save_pdf
 from agent_assist.rules.taxonomy import load_taxonomy
-from agent_assist.settings import UI_LANGUAGES, load_settings
 from agent_assist.store.calls_repo import CallRepository, QueueFilter
 from agent_assist.store.database import Database
 from agent_assist.store.floor import FloorWatcher
@@ -44,31 +41,16 @@ from agent_assist.ui.review.controllers.report_controller import ReportControlle
 from agent_assist.ui.review.explanations import RuleExplanations
 from agent_assist.ui.review.names import REQUIRED_STATEMENT
 from agent_assist.ui.review.views.review_window import ReviewWindow
+from agent_assist.ui.window_main import run_window, window_parser
 
 REVIEWERS = ("team_lead", "admin")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="agent-assist-review")
-    parser.add_argument("--as", dest="username", metavar="USERNAME", help="a team lead or admin")
-    parser.add_argument("--lang", choices=UI_LANGUAGES, help="the window's language")
-    args = parser.parse_args(argv)
-    qt = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        settings = load_settings()
-        username = args.username or settings.user
-        lang = args.lang or settings.ui_language or "zh"
-        if not username:
-            raise UserError("name the team lead who reviews with --as USERNAME")
-        window = build(username, lang)
-    except UserError as exc:
-        QMessageBox.critical(None, "Agent Assist", str(exc))
-        return 2
-    window.show()
-    code = qt.exec()
-    window.deleteLater()
-    qt.processEvents()
-    return code
+    args = window_parser("agent-assist-review", "a team lead or admin").parse_args(argv)
+    return run_window(
+        args.username, args.lang, build, "name the team lead who reviews with --as USERNAME"
+    )
 
 
 def build(username: str, lang: str = "zh") -> ReviewWindow:

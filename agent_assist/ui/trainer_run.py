@@ -9,25 +9,23 @@ library of the window's language. A bundled id opens its working copy in the dat
 
 from __future__ import annotations
 
-import argparse
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel
 
 from agent_assist import app, paths
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
 from agent_assist.publishing.active import pack_for_call, scripts_for_call
+from agent_assist.publishing.draft import SCRIPTS_FILE, read_files
 from agent_assist.publishing.working_copy import WorkingCopy, open_working_copy
-from agent_assist.rules.draft import SCRIPTS_FILE, read_files
 from agent_assist.rules.registry import bundled_packs, packs_dir, resolve_pack
 from agent_assist.rules.taxonomy import Category, load_taxonomy
 from agent_assist.script_library import ScriptLibrary, library_path, load_library
-from agent_assist.settings import UI_LANGUAGES, load_settings
+from agent_assist.settings import load_settings
 from agent_assist.store.call_log import apply_op
 from agent_assist.store.database import Database
 from agent_assist.store.drills_repo import DrillRepository
@@ -52,6 +50,7 @@ from agent_assist.ui.trainer.proposals_controller import ProposalsController
 from agent_assist.ui.trainer.proposals_panel import ProposalsPanel
 from agent_assist.ui.trainer.views.publish_panel import PublishPanel
 from agent_assist.ui.trainer.views.trainer_window import TrainerWindow
+from agent_assist.ui.window_main import run_window, window_parser
 
 TRAINERS = ("trainer", "admin")  # every tab
 TRAINEES = ("collector", "team_lead")  # the Drills tab only
@@ -59,33 +58,16 @@ BUNDLED = {"zh": "zh-CN", "en": "en-US"}  # the window's language → its pack a
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="agent-assist-trainer")
-    parser.add_argument(
-        "--as",
-        dest="username",
-        metavar="USERNAME",
-        help="a trainer or admin (a collector or team lead: drills only)",
-    )
-    parser.add_argument("--lang", choices=UI_LANGUAGES, help="the window's language")
+    who = "a trainer or admin (a collector or team lead: drills only)"
+    parser = window_parser("agent-assist-trainer", who)
     parser.add_argument("--pack", metavar="PATH", help="a rule pack: bundled id or folder")
     parser.add_argument("--library", metavar="PATH", help="a script library folder or id")
     args = parser.parse_args(argv)
-    qt = QApplication.instance() or QApplication(sys.argv[:1])
-    try:
-        settings = load_settings()
-        username = args.username or settings.user
-        lang = args.lang or settings.ui_language or "zh"
-        if not username:
-            raise UserError("name yourself with --as USERNAME")
-        window = build(username, lang, args.pack, args.library)
-    except UserError as exc:
-        QMessageBox.critical(None, "Agent Assist", str(exc))
-        return 2
-    window.show()
-    code = qt.exec()
-    window.deleteLater()
-    qt.processEvents()
-    return code
+
+    def build_window(username: str, lang: str) -> TrainerWindow:
+        return build(username, lang, args.pack, args.library)
+
+    return run_window(args.username, args.lang, build_window, "name yourself with --as USERNAME")
 
 
 def library_folder(spec: str) -> Path:

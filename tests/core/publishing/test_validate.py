@@ -44,3 +44,36 @@ def test_a_script_library_is_checked_with_its_messages(tmp_path: Path) -> None:
         check_content("script_library", "en-US", bundle(folder))
     with pytest.raises(UserError, match="says it is 'en-US', not 'zh-CN'"):
         check_content("script_library", "zh-CN", bundle(resources_dir() / "scripts" / "en-US"))
+
+
+def test_a_broken_pack_and_its_broken_policy_are_listed_together(tmp_path: Path) -> None:
+    # As the trainer's editor lists them: the policy's problems are not hidden behind the
+    # rules' until those are fixed.
+    folder = tmp_path / "en-US"
+    shutil.copytree(resources_dir() / "packs" / "en-US", folder)
+    (folder / "rules" / "zz.yaml").write_text("- id: [unclosed\n", encoding="utf-8")
+    policy = folder / "contact_policy.yaml"
+    policy.write_text(policy.read_text(encoding="utf-8") + "\nbogus: 1\n", encoding="utf-8")
+
+    with pytest.raises(InvalidVersion) as caught:
+        identify("rule_pack", folder)
+
+    files = [problem.file for problem in caught.value.problems]
+    assert files == ["rules/zz.yaml", "contact_policy.yaml"]
+    assert "\ncontact_policy.yaml:" in str(caught.value)
+    assert "unknown key 'bogus'" in str(caught.value)
+
+
+def test_a_folder_is_checked_as_the_files_it_publishes(tmp_path: Path) -> None:
+    folder = tmp_path / REF
+    shutil.copytree(PACKS / REF, folder)
+    # Neither is bundled, so neither reaches a desktop: neither may refuse the pack.
+    (folder / "rules" / "draft.yml").write_text("- id: [unclosed\n", encoding="utf-8")
+    (folder / "rules" / ".agent.yaml.swp.yaml").write_text("[", encoding="utf-8")
+
+    assert identify("rule_pack", folder) == Identity(REF, "1.0")
+
+
+def test_a_folder_without_scripts_is_not_a_library(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"has no scripts\.yaml: give the script library's"):
+        identify("script_library", tmp_path)

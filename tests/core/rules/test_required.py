@@ -1,6 +1,6 @@
 from agent_assist.events import AudioLevel, CallEnded, Final, Partial
 from agent_assist.rules.model import Pattern, RequiredStatement
-from agent_assist.rules.required import RequirementTracker
+from agent_assist.rules.required import RequirementTracker, said_in_time
 from tests.core.rules.test_live import M
 
 
@@ -75,3 +75,23 @@ def test_the_debtor_saying_it_does_not_count() -> None:
     t.on_event(Final("debtor", 0, "is this an attempt to collect a debt", 1_000, 2_000, 2_000))
     # the fake matcher ignores speakers; the tracker must not: only agent finals satisfy
     assert t.on_event(level(60_000)) != []
+
+
+def test_said_in_time_names_what_its_speaker_said_before_the_deadline() -> None:
+    says = Says("attempt to collect a debt", REQ.id)
+
+    def said(speaker: str, start_ms: int, known: bool = True) -> list[RequiredStatement]:
+        final = Final(
+            speaker,
+            0,
+            "this is an attempt to collect a debt",
+            start_ms,
+            start_ms + 2_000,
+            start_ms + 2_000,
+        )
+        return list(said_in_time(final, says, {REQ.id: REQ} if known else {}))
+
+    assert said("agent", 60_000) == [REQ]
+    assert said("agent", 60_001) == []  # begun after the deadline
+    assert said("debtor", 1_000) == []  # the fake matcher ignores speakers
+    assert said("agent", 1_000, known=False) == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agent_assist.rules.draft import check_pack, read_files
+from agent_assist.publishing.draft import check_pack, read_files
 from agent_assist.rules.rule_edit import RuleFields, rewrite_rule, rule_at
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -122,13 +122,29 @@ def test_an_interrupted_drill_gives_a_partial_report() -> None:
     assert report.component("required").detail == "2 of 4 said"
 
 
-def test_a_line_said_after_its_turn_does_not_count(tmp_path: Path) -> None:
+def covered(tmp_path: Path, scenario: str, answers: tuple[str, ...]) -> dict[str, bool]:
+    """Which required lines a drill of ``scenario`` (YAML) counts as said."""
     path = tmp_path / "one.yaml"
-    path.write_text(GOOD.replace("by_turn: 2", "by_turn: 1"), encoding="utf-8")
+    path.write_text(scenario, encoding="utf-8")
     drill = drill_of(load_scenario(path, CUES))
-    play(drill, ("我叫李明", "您欠一百元"))
-    notes = {n.id: n.covered for n in drill.report().required}
-    assert notes == {"zh.required.identify_agent": True, "t.amount": False}
+    play(drill, answers)
+    return {n.id: n.covered for n in drill.report().required}
+
+
+def test_a_line_said_after_its_turn_does_not_count(tmp_path: Path) -> None:
+    scenario = GOOD.replace("by_turn: 2", "by_turn: 1")
+    assert covered(tmp_path, scenario, ("我叫李明", "您欠一百元")) == {
+        "zh.required.identify_agent": True,
+        "t.amount": False,
+    }
+
+
+def test_the_debtor_saying_a_required_line_does_not_cover_it(tmp_path: Path) -> None:
+    scenario = GOOD.replace("say: 喂？", "say: 喂？我叫李明")
+    assert covered(tmp_path, scenario, ("您好", "您欠一百元")) == {
+        "zh.required.identify_agent": False,
+        "t.amount": True,
+    }
 
 
 def test_a_heard_branch_follows_what_the_trainee_said(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle
-from agent_assist.rules.draft import check_pack, read_files
+from agent_assist.publishing.draft import check_pack, read_files
 from agent_assist.rules.taxonomy import load_taxonomy
 from agent_assist.script_library import library_path
 from agent_assist.store.database import Database

@@ -8,6 +8,7 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from agent_assist.privacy import mask_text
@@ -75,3 +76,13 @@ def test_a_team_lead_sees_the_team_s_drills(
     qtbot: QtBot, drilled: Database, windows: list[TrainerWindow]
 ) -> None:
     assert trainees(trainee_window(qtbot, windows, "lee")) == ["ann", "bo", "lee"]
+
+
+def test_someone_unknown_is_told_how_to_sign_in(
+    qtbot: QtBot, drilled: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: told.append(text))
+    assert trainer_run.main(["--as", "nobody", "--lang", "en", "--pack", "en-US"]) == 2
+    assert len(told) == 1
+    assert "no active user named 'nobody'" in told[0]

@@ -12,7 +12,7 @@ from typing import Literal
 from PySide6.QtCore import QObject, Signal
 
 from agent_assist.publishing.bundle import unbundle
-from agent_assist.rules.draft import diff_files, shipped_files
+from agent_assist.publishing.draft import diff_files, shipped_files
 from agent_assist.store.library_repo import Kind
 from agent_assist.ui.background import in_background
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController

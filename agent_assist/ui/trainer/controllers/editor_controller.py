@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QListWidgetItem, QMessageBox, QPlainTextDocumentLayout
 
 from agent_assist.errors import UserError
-from agent_assist.rules.draft import (
+from agent_assist.publishing.draft import (
     DraftProblem,
     LibraryCheck,
     PackCheck,

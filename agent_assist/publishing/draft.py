@@ -1,5 +1,7 @@
 """A rule pack or script library being edited: its files held in memory, checked by the real
-loaders, compared with what was published, and saved.
+loaders, compared with what was published, and saved. Publishing checks a folder or a
+bundle through the same functions (``validate``), so the trainer's editor, ``agent-assist
+publish`` and the database refuse exactly the same things.
 
 A draft is checked by writing it to a temporary folder and loading it there, so the
 trainer's editor reports exactly what ``agent-assist rules check`` and a desktop would
@@ -19,15 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from agent_assist.compliance import policy
 from agent_assist.compliance.policy import PolicyError, load_policy
+from agent_assist.messaging import templates
 from agent_assist.messaging.templates import TemplateError
 from agent_assist.messaging.templates import load_library as load_messages
-from agent_assist.publishing.bundle import bundle, unbundle
+from agent_assist.publishing.bundle import bundle, stays_inside, unbundle
 from agent_assist.rules.loader import PackError, load_pack
 from agent_assist.rules.model import RulePack
 from agent_assist.rules.registry import packs_dir
 from agent_assist.rules.taxonomy import Category
 from agent_assist.rules.yamlfile import Problem
+from agent_assist.script_library import loader as scripts
 from agent_assist.script_library.loader import ScriptLibraryError, library_path, load_library
 from agent_assist.script_library.model import ScriptLibrary
 
@@ -37,11 +42,12 @@ if TYPE_CHECKING:
 # A draft's files: path relative to the pack folder, with forward slashes → text.
 Files = Mapping[str, str]
 
+# The files a pack or library folder is known by, as their loaders name them.
 PACK_FILE = "pack.yaml"
 RULES_FOLDER = "rules"
-POLICY_FILE = "contact_policy.yaml"
-SCRIPTS_FILE = "scripts.yaml"
-MESSAGES_FILE = "messages.yaml"
+POLICY_FILE = policy.FILE
+SCRIPTS_FILE = scripts.FILE_NAME
+MESSAGES_FILE = templates.FILE_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +164,11 @@ def shipped_files(kind: Kind, ref: str) -> dict[str, str] | None:
 
 
 def _safe(rel: str) -> PurePosixPath:
-    """``rel`` as a path inside the folder; anything else is a defect of the caller."""
-    path = PurePosixPath(rel)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
+    """``rel`` as a path inside the folder; anything else is a defect of the caller (a
+    draft's paths come from :func:`read_files`)."""
+    if not stays_inside(rel):
         raise ValueError(f"not a path inside the pack folder: {rel!r}")
-    return path
+    return PurePosixPath(rel)
 
 
 def _write_all(folder: Path, files: Files) -> None:

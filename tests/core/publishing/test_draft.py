@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent_assist.publishing.bundle import bundle, unbundle
-from agent_assist.rules.draft import (
+from agent_assist.publishing.draft import (
     check_library,
     check_pack,
     diff_files,
