@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,11 +15,11 @@ from agent_assist.asr.model import LoadedModel
 from agent_assist.audio.devices import NO_DEVICES_HINT
 from agent_assist.settings import save_settings
 from agent_assist.store.database import open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.tables import Call
 from agent_assist.ui import run
 from agent_assist.ui.controllers.main_controller import MainController
 from agent_assist.ui.views.main_window import MainWindow
+from tests.support.databases import copy_sqlite
 from tests.support.fake_sounddevice import FakeDevice, FakeSoundDevice
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -27,12 +28,8 @@ HEADSET = "USB Headset"
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('window') / 'demo.db'}"
-    db = open_database(url)
-    load_demo(db)
-    db.close()
-    return url
+def demo_url(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(demo_db_file, tmp_path_factory.mktemp("window") / "demo.db")
 
 
 def fake_sounddevice(

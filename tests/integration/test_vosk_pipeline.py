@@ -17,7 +17,7 @@ import pytest
 
 from agent_assist import app
 from agent_assist.asr.model import DecoderSettings, LoadedModel, RecognizerSettings, load_model
-from agent_assist.asr.worker import Recognizer, RecognizerFactory
+from agent_assist.asr.worker import Recognizer, RecognizerFactory, vosk_recognizer_factory
 from agent_assist.events import CallEnded, CallStarted, Event, Final, Partial
 
 pytestmark = [pytest.mark.real, pytest.mark.slow]
@@ -85,10 +85,9 @@ def stereo_call(korean_model: LoadedModel, call_wav: Path) -> DecodedCall:
     """The stereo call decoded once through the app's session, its recognisers timed on the
     way: the decode takes seconds, and the tests below only read what it gave."""
     spans = Spans()
-    real_factory = app.vosk_recognizer_factory
 
     def timed_factory(model: LoadedModel, settings: RecognizerSettings) -> RecognizerFactory:
-        inner = real_factory(model, settings)
+        inner = vosk_recognizer_factory(model, settings)
         return lambda rate: Timed(inner(rate), spans)
 
     with pytest.MonkeyPatch.context() as patch:

@@ -9,7 +9,9 @@ parallel runs never meet.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -56,3 +58,11 @@ def reset_schema(url: str) -> None:
     with psycopg.connect(_admin_dsn(url), autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+
+
+def copy_sqlite(template: Path, path: Path) -> str:
+    """A copy of the closed SQLite database ``template`` at ``path``; returns its URL."""
+    # Closing the last connection checkpoints the write-ahead log into the file.
+    assert not template.with_name(template.name + "-wal").exists(), "close it first"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"

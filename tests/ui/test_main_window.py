@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -15,12 +16,12 @@ from agent_assist.compliance.worklist import WorklistItem
 from agent_assist.errors import StoreError, UserError
 from agent_assist.events import CallEnded, Event, Final, Flag, Partial
 from agent_assist.store.database import open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.tables import Call, FlagRow, Promise
 from agent_assist.ui import run
 from agent_assist.ui.controllers.main_controller import MainController
 from agent_assist.ui.transcript_model import TranscriptModel
 from agent_assist.ui.views.main_window import MainWindow
+from tests.support.databases import copy_sqlite
 
 
 def partial(text: str, utterance: int = 0) -> Partial:
@@ -73,12 +74,8 @@ def test_partials_grow_one_row_and_flags_mark_it(qtbot: QtBot) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('ui') / 'demo.db'}"
-    db = open_database(url)
-    load_demo(db)
-    db.close()
-    return url
+def demo_url(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(demo_db_file, tmp_path_factory.mktemp("ui") / "demo.db")
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -13,12 +14,13 @@ from agent_assist.messaging.render import format_amount
 from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.contacts_repo import ContactRepository
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import TODAY, load_demo
+from agent_assist.store.demo import TODAY
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.records import Actor, CaseRecord, PromiseRecord
 from agent_assist.ui.controllers.profile_controller import ProfileController
 from agent_assist.ui.display_names import outcome_name
 from agent_assist.ui.views.profile_panel import ProfilePanel
+from tests.support.databases import copy_sqlite
 
 
 @dataclass(frozen=True)
@@ -31,9 +33,8 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('profile') / 'demo.db'}")
-    load_demo(db)
+def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    db = open_database(copy_sqlite(demo_db_file, tmp_path_factory.mktemp("profile") / "demo.db"))
     people = PeopleRepository(db)
     user = people.find("zhang.wei")
     assert user is not None

@@ -35,13 +35,12 @@ from agent_assist.settings import (
     save_settings,
     settings_path,
 )
-from agent_assist.store.database import open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.records import UserRecord
 from agent_assist.store.url_masking import mask_password, restore_password
 from agent_assist.ui import run
 from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.views.settings_dialog import SettingsDialog
+from tests.support.databases import copy_sqlite
 from tests.support.fake_sounddevice import FakeDevice, FakeSoundDevice, PortAudioError, dominant_hz
 
 pytestmark = pytest.mark.usefixtures("no_stray_threads")
@@ -478,12 +477,9 @@ def test_the_flags_win_over_the_settings_which_win_over_the_defaults(
 
 @pytest.mark.slow
 def test_the_windows_settings_action_opens_the_dialog_on_its_database(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, demo_db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'demo.db'}"
-    db = open_database(url)
-    load_demo(db)
-    db.close()
+    url = copy_sqlite(demo_db_file, tmp_path / "demo.db")
     monkeypatch.setenv(DB_URL_ENV, url)
     before = set(threading.enumerate())
     window = run.build("zhang.wei")

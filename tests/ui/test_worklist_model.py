@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +15,6 @@ from agent_assist.compliance import check
 from agent_assist.compliance.risk_model import default_model_path, load_risk_model
 from agent_assist.compliance.worklist import WorklistItem, build_worklist
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.ui.worklist_model import (
     BLOCKED,
@@ -26,6 +26,7 @@ from agent_assist.ui.worklist_model import (
     WorklistModel,
     call_state,
 )
+from tests.support.databases import copy_sqlite
 
 pytestmark = pytest.mark.slow
 MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, a working Friday
@@ -34,9 +35,8 @@ NATIONAL_DAY = datetime(2026, 10, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    load_demo(db)
+def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    db = open_database(copy_sqlite(demo_db_file, tmp_path_factory.mktemp("demo") / "demo.db"))
     yield db
     db.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,11 +15,11 @@ from agent_assist import cli
 from agent_assist.cli import cases_cmd, main
 from agent_assist.store.audit import read_audit
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.people_repo import SYSTEM
 from agent_assist.store.tables import Case, Debtor, User
+from tests.support.databases import copy_sqlite
 
-pytestmark = pytest.mark.slow  # the demo takes a few seconds to load, once for the module
+pytestmark = pytest.mark.slow  # the demo takes a few seconds to load, once per run
 
 KEYS = ["case_id", "case_ref", "allowed", "reasons", "local_time", "next_allowed"]
 MORNING_CN = "2026-11-27T02:00:00Z"  # Friday 10:00 in Shanghai; 21:00 the day before in New York
@@ -26,14 +27,8 @@ NIGHT_CN = "2026-11-27T14:00:00Z"  # 22:00 in Shanghai
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('cases') / 'demo.db'}"
-    db = open_database(url)
-    try:
-        load_demo(db)
-    finally:
-        db.close()
-    return url
+def demo_url(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(demo_db_file, tmp_path_factory.mktemp("cases") / "demo.db")
 
 
 @pytest.fixture

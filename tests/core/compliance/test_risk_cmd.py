@@ -15,8 +15,8 @@ from agent_assist.compliance.risk_model import SEGMENTS, load_risk_model
 from agent_assist.paths import data_dir
 from agent_assist.store.cases_repo import CaseRepository
 from agent_assist.store.database import open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
+from tests.support.databases import copy_sqlite
 
 FIELDS = {
     "case_id",
@@ -32,14 +32,8 @@ FIELDS = {
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    db = open_database(url)
-    try:
-        load_demo(db)
-    finally:
-        db.close()
-    return url
+def demo_url(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return copy_sqlite(demo_db_file, tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from agent_assist.cli import main
 from agent_assist.compliance.risk_model import default_model_path, load_risk_model
 from agent_assist.compliance.worklist import build_worklist
 from agent_assist.store.database import Database, open_database
-from agent_assist.store.demo import load_demo
 from agent_assist.store.people_repo import PeopleRepository
+from tests.support.databases import copy_sqlite
 
 pytestmark = pytest.mark.slow
 # 10:00 in Shanghai on a working Friday.
@@ -22,9 +22,8 @@ MORNING = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
-    load_demo(db)
+def demo(demo_db_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    db = open_database(copy_sqlite(demo_db_file, tmp_path_factory.mktemp("demo") / "demo.db"))
     yield db
     db.close()
 
