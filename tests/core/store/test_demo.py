@@ -31,8 +31,9 @@ from agent_assist.store.drills_repo import DrillRepository
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.training.drill import Drill, DrillRules
 from agent_assist.training.scenario import find_scenario
+from tests.support.databases import copy_sqlite
 
-pytestmark = pytest.mark.slow  # each test loads the whole demo (a few seconds)
+pytestmark = pytest.mark.slow  # the test loads the whole demo (a few seconds)
 
 SUMMARY = re.compile(
     r"2 teams, 9 users, 200 debtors, 200 cases, 120 calls, "
@@ -48,7 +49,9 @@ NATURAL_KEYS = {
 }
 
 
-def test_the_demo_is_a_realistic_data_set(db: Database) -> None:
+def test_the_demo_is_a_realistic_data_set_that_one_seed_repeats(
+    db: Database, demo_db_file: Path, tmp_path: Path
+) -> None:
     summary = load_demo(db)
 
     assert SUMMARY.fullmatch(summary), summary
@@ -59,21 +62,15 @@ def test_the_demo_is_a_realistic_data_set(db: Database) -> None:
     check_team_leads_review_their_own_team(db)
     check_drills_are_played_and_scored_by_the_real_drill(db)
 
-
-def test_one_seed_gives_the_same_rows_and_a_second_load_adds_nothing(
-    db: Database, tmp_path: Path
-) -> None:
-    load_demo(db)
-    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    # Another load with the same seed (the run's demo file, loaded on SQLite) gives the
+    # same rows; a second load into the same database adds nothing.
+    other = open_database(copy_sqlite(demo_db_file, tmp_path / "other.db"))
     try:
-        load_demo(other)
         first = snapshot(db)
         assert first == snapshot(other)
     finally:
         other.close()
-
     again = load_demo(db)
-
     assert again.startswith("demo already loaded: ")
     assert SUMMARY.search(again), again
     assert snapshot(db) == first
