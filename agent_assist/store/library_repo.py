@@ -196,9 +196,9 @@ class LibraryRepository:
     def active(self, kind: Kind, ref: str, *, team_id: int | None = None) -> Published | None:
         """The version the desktops of ``team_id`` run: the team's own, else every team's;
         None for the shipped files. One indexed look-up, content left out (what each call
-        start asks)."""
+        start asks), read-only: on SQLite it never queues behind another program's write."""
         query = select(*_META).join(ActiveVersion, is_active())
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             found = session.execute(for_team(query, kind, ref, team_id)).first()
             return None if found is None else Published(*found)
 
@@ -206,7 +206,7 @@ class LibraryRepository:
         self, kind: Kind, ref: str, *, team_id: int | None = None
     ) -> PublishedContent | None:
         query = select(PublishedVersion).join(ActiveVersion, is_active())
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             row = session.scalar(for_team(query, kind, ref, team_id))
             return None if row is None else PublishedContent(_meta(row), row.content)
 
@@ -225,7 +225,7 @@ class LibraryRepository:
             .where(ActiveVersion.kind == kind, ActiveVersion.ref == ref)
             .order_by(ActiveVersion.team_id.is_not(None), Team.name)
         )
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             active_for: dict[str, tuple[str | None, ...]] = {}
             for version, team in session.execute(scopes):
                 active_for[version] = (*active_for.get(version, ()), team)
@@ -235,13 +235,13 @@ class LibraryRepository:
             ]
 
     def content(self, kind: Kind, ref: str, version: str) -> PublishedContent:
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             row = _published(session, kind, ref, version)
             return PublishedContent(_meta(row), row.content)
 
     def teams(self) -> list[TeamRef]:
         """The teams a version may be made active for, by name."""
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             rows = session.execute(select(Team.id, Team.name).order_by(Team.name))
             return [TeamRef(id, name) for id, name in rows]
 

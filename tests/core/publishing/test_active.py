@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from agent_assist.store.database import Database
 from agent_assist.store.engine import open_engine
 from agent_assist.store.library_repo import LibraryRepository
 from agent_assist.store.records import Actor
+from agent_assist.store.tables import Team
 from tests.core.publishing.builders import REF, pack_folder, pack_text, ship_test_packs
 from tests.core.store.builders import team_of
 
@@ -208,3 +211,30 @@ def test_the_versions_of_one_ref_are_one_family(tmp_path: Path) -> None:
     assert version_family(home / sha / REF) == home
     assert version_family(tmp_path / "packs" / REF) == tmp_path / "packs" / REF
     assert version_family(home / "not-a-sha" / REF) == home / "not-a-sha" / REF
+
+
+def test_a_call_start_does_not_wait_for_another_desktops_write(
+    db: Database, trainer: Actor, tmp_path: Path
+) -> None:
+    LibraryRepository(db).publish(trainer, "rule_pack", REF, "2.0", pack_text(tmp_path, "2.0"))
+    writing, done = threading.Event(), threading.Event()
+
+    def writer() -> None:  # another desktop storing a call, its transaction still open
+        with db.session() as session:
+            session.add(Team(name="green"))
+            session.flush()
+            writing.set()
+            done.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert writing.wait(10)
+        started = time.monotonic()
+        folder = pack_for_call(db, REF, root=tmp_path / "published")
+        waited = time.monotonic() - started
+    finally:
+        done.set()
+        thread.join(10)
+    assert Path(folder).is_relative_to(tmp_path / "published"), "the published version"
+    assert waited < 5, f"the look-up queued behind the writer for {waited:.1f} s"
