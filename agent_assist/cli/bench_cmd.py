@@ -15,7 +15,7 @@ from pathlib import Path
 from agent_assist import app
 from agent_assist.asr.model import RecognizerSettings
 from agent_assist.audio import synth
-from agent_assist.cli import bench_db, bench_review, bench_ui
+from agent_assist.cli import bench_db, bench_publish, bench_review, bench_ui
 from agent_assist.events import CallEnded, Final, Partial
 
 
@@ -71,6 +71,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     bench_db.register(bench_sub)
     bench_ui.register(bench_sub)
     bench_review.register(bench_sub)
+    bench_publish.register(bench_sub)
 
 
 @dataclass(frozen=True, slots=True)
