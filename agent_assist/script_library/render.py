@@ -10,6 +10,7 @@ the bank's own hotline is the one number let through.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,6 +78,14 @@ def render_script(
 ) -> RenderedScript:
     """The lines of ``script`` filled for ``case``; never raises for a missing value."""
     values = values_for(case, library, agent_name=agent_name, bank=bank, due_date=due_date)
+    return fill_script(script, library, values)
+
+
+def fill_script(
+    script: Script, library: ScriptLibrary, values: Mapping[str, str | None]
+) -> RenderedScript:
+    """The lines of ``script`` filled with ``values`` (a variable without one: its
+    placeholder), masked."""
     missing = tuple(name for name in script.variables if not values.get(name))
 
     def fill(match: re.Match[str]) -> str:
@@ -89,5 +98,5 @@ def render_script(
     lines = []
     for line in script.lines:
         text = mask_text(_VARIABLE.sub(fill, line), library.region)  # one pass: no value re-read
-        lines.append(text.replace(_HOTLINE_SLOT, values["hotline"] or ""))
+        lines.append(text.replace(_HOTLINE_SLOT, values.get("hotline") or ""))
     return RenderedScript(script.id, tuple(lines), missing)

@@ -27,9 +27,10 @@ from agent_assist.rules.model import Examples, Pattern, RequiredStatement, Rule,
 from agent_assist.rules.required import said_in_time
 from agent_assist.rules.tone import ToneAnalyzer
 from agent_assist.script_library import ScriptLibrary, suggest
+from agent_assist.script_library.render import fill_script
 from agent_assist.script_library.select import WHY_CUE, WHY_REPLY
 from agent_assist.training import report as r
-from agent_assist.training.scenario import DebtorTurn, Scenario
+from agent_assist.training.scenario import DebtorTurn, Scenario, brief_values
 from agent_assist.training.similarity import USED_AT, reply_coverage
 
 AGENT, DEBTOR = "agent", "debtor"
@@ -105,6 +106,7 @@ class Drill:
         self._flagger = LiveFlagger(rules.flags, cooldown_s=rules.pack.cooldown_s)
         self._tone = ToneAnalyzer(rules.pack.tone, rules.pack.info.language)
         self._library = library
+        self._values = brief_values(scenario.brief)
         self._on_turn = on_turn
         self._pace = pace
         self._turns: list[Turn] = []
@@ -250,7 +252,11 @@ class Drill:
             # Only what answers the cue: the general lines ranked after it are not a reply.
             found = [s for s in found if WHY_CUE in s.why or WHY_REPLY in s.why]
             if found:
-                scripts = tuple((s.script.id, s.script.lines) for s in found)
+                # As the trainee would say them: filled from the scenario's brief.
+                scripts = tuple(
+                    (s.script.id, fill_script(s.script, self._library, self._values).lines)
+                    for s in found
+                )
                 return _Cue(turn, flag.category, scripts)
         return None
 

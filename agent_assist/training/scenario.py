@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from yaml import Node
 
 from agent_assist.compliance.risk_model import SEGMENTS
 from agent_assist.errors import UserError
+from agent_assist.messaging.render import format_amount
 from agent_assist.paths import resources_dir
 from agent_assist.rules.loader import DEFAULT_GAP
 from agent_assist.rules.model import Pattern
@@ -54,6 +56,22 @@ class Brief:
     situation: str
     product: str = ""
     goal: str = ""
+
+
+def brief_values(brief: Brief) -> dict[str, str | None]:
+    """A script's variables as the scenario's brief gives them; the rest (the bank, the
+    trainee's name) stay placeholders for the trainee to fill in aloud."""
+    try:
+        amount: str | None = format_amount(Decimal(brief.amount), brief.currency)
+    except InvalidOperation:
+        amount = None
+    return {
+        "debtor_name": brief.debtor,
+        "overdue_amount": amount,
+        "currency": brief.currency,
+        "product": brief.product or None,
+        "days_past_due": str(brief.days_overdue),
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,6 +71,14 @@ def test_a_compliant_mandarin_run_scores_high() -> None:
     assert not report.practise
 
 
+def test_a_suggested_reply_is_filled_from_the_scenarios_brief() -> None:
+    drill = drill_of(find_scenario("zh.short_overdue", CUES))
+    play(drill, (ZH_GOOD[0], "我简单说一句。"))  # the debtor's evasion, half answered
+    (evasion,) = (n for n in drill.report().replies if n.cue == "debtor.evasion")
+    assert "{" not in evasion.best_line, "no variable is left unfilled the brief knows"
+    assert "信用卡" in evasion.best_line  # the brief's product
+
+
 def test_a_compliant_english_run_scores_high() -> None:
     drill = drill_of(find_scenario("en.business_failure", CUES))
     play(drill, EN_GOOD)
