@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from agent_assist.audio.setup_check import RATE, RECORD_S
 from agent_assist.settings import Settings
 from agent_assist.store.database import open_database
-from agent_assist.ui import run
+from agent_assist.ui import settings_wiring
 from agent_assist.ui.controllers.settings_controller import SettingsController
 from agent_assist.ui.views.settings_dialog import SettingsDialog
 from tests.support.pulse import PulseServer
@@ -33,7 +33,9 @@ def test_the_meter_moves_on_real_speech_and_a_test_recording_captures_it(
     controller = SettingsController(
         dialog,
         Settings(audio_devices=("pulse",)),
-        run.settings_services(db),  # the desktop's own wiring: the real sounddevice module
+        settings_wiring.settings_services(
+            db
+        ),  # the desktop's own wiring: the real sounddevice module
         language="en",
         username="zhang.wei",
     )

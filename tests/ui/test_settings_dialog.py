@@ -37,7 +37,7 @@ from agent_assist.settings import (
 )
 from agent_assist.store.records import UserRecord
 from agent_assist.store.url_masking import mask_password, restore_password
-from agent_assist.ui import run
+from agent_assist.ui import run, settings_wiring
 from agent_assist.ui.controllers.settings_controller import SettingsController, SettingsServices
 from agent_assist.ui.views.settings_dialog import SettingsDialog
 from tests.support.databases import copy_sqlite
@@ -96,7 +96,7 @@ def services(
         load_rule_pack=load_pack,
         script_libraries=lambda: ["en-US", "zh-CN"],
         load_script_library=lambda folder: load_library(folder / FILE_NAME, load_taxonomy().keys()),
-        check_database=run.check_database,
+        check_database=settings_wiring.check_database,
         active_users=lambda: USERS,
         save=save_settings,
         restart=restarts.append,
@@ -336,8 +336,11 @@ def test_a_change_read_at_start_offers_a_restart(
 
 def test_restarting_drops_the_flags_the_new_settings_replace() -> None:
     args = ["/venv/bin/agent-assist-desktop", "--as", "zhang.wei", "--lang=en", "--as=x"]
-    assert run.without_options(args, {"--as"}) == ["/venv/bin/agent-assist-desktop", "--lang=en"]
-    assert run.without_options(args, set()) == args
+    assert settings_wiring.without_options(args, {"--as"}) == [
+        "/venv/bin/agent-assist-desktop",
+        "--lang=en",
+    ]
+    assert settings_wiring.without_options(args, set()) == args
 
 
 def test_the_language_lists_its_models_and_a_folder_that_is_no_model_is_refused(
@@ -383,7 +386,7 @@ def test_a_failed_connection_test_never_shows_the_password_nor_blocks_the_window
 
     def slow_check(url: str) -> str | None:
         release.wait(10)  # a server that takes its time to refuse
-        return run.check_database(url)
+        return settings_wiring.check_database(url)
 
     shown = open_dialog(headsets(), check_database=slow_check)
     shown.dialog.server.setChecked(True)
