@@ -127,6 +127,7 @@ def _trainer_tabs(
     editor, diff = _editor_tab(window, db, drafts, taxonomy)
     publishing = _publish_tab(window, db, actor, editor, drafts)
     publishing.changed.connect(diff.diff)  # the diff shows the new active version
+    diff.follow_team(lambda: None if (scope := publishing.scope()) is None else scope.id)
     _proposals_tab(window, db, actor, editor)
     _say_what_is_edited(window, drafts)
     window.add_close_guard(editor.may_close)
@@ -202,8 +203,8 @@ def _editor_tab(
 ) -> tuple[EditorController, DiffController]:
     published = LibraryRepository(db)
 
-    def load_published(kind: Kind, ref: str) -> str | None:
-        found = published.active_content(kind, ref)
+    def load_published(kind: Kind, ref: str, team_id: int | None) -> str | None:
+        found = published.active_content(kind, ref, team_id=team_id)
         return None if found is None else found.content
 
     files = {kind: (d.folder, d.ref, read_files(d.folder)) for kind, d in drafts.items()}

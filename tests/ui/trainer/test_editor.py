@@ -22,6 +22,7 @@ from agent_assist.store.database import Database
 from agent_assist.store.library_repo import Kind, LibraryRepository
 from agent_assist.ui import trainer_run
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
+from agent_assist.ui.trainer.controllers.publish_controller import PublishController
 from agent_assist.ui.trainer.views.editor_panel import EditorPanel
 from tests.core.publishing.builders import ship_test_packs
 from tests.core.store.builders import team_of
@@ -351,3 +352,32 @@ def test_saving_one_kind_leaves_the_other_unsaved(qtbot: QtBot, tmp_path: Path) 
 
     assert (library / "scripts.yaml").read_text(encoding="utf-8").startswith("# library\n")
     assert editor.modified() == []
+
+
+def test_the_diff_compares_with_the_version_of_the_team_chosen_for_publishing(
+    qtbot: QtBot, opened: Opened, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ship_test_packs(monkeypatch)
+    library = LibraryRepository(opened.db)
+    tia = opened.trainer.as_actor()
+    library.publish(tia, "rule_pack", "mini-zh", "1.0", bundle(opened.folder))
+    red = library.team_named("red")
+    team_copy = opened.folder.parent / "red" / "mini-zh"
+    shutil.copytree(opened.folder, team_copy)
+    rules = team_copy / "rules" / "agent.yaml"
+    rules.write_text(rules.read_text(encoding="utf-8").replace("老赖", "老 赖"), "utf-8")
+    library.publish(tia, "rule_pack", "mini-zh", "1.1-red", bundle(team_copy), team_id=red.id)
+    publish = opened.window.findChild(PublishController)
+    assert publish is not None
+    qtbot.waitUntil(lambda: publish.panel.scope.count() > 1)
+    panel = opened.window.editor.diff
+
+    with qtbot.waitSignal(opened.diff.shown, timeout=10_000):
+        opened.window.editor.diff_action.trigger()
+    assert panel.status.text() == "mini-zh: the draft is the same as the published version."
+
+    publish.panel.scope.setCurrentIndex(publish.panel.scope.findText("red"))
+    with qtbot.waitSignal(opened.diff.shown, timeout=10_000):
+        opened.window.editor.diff_action.trigger()
+    assert panel.status.text() == "mini-zh: the draft differs from the published version."
+    assert "-    - 老 赖\n+    - 老赖\n" in panel.text.toPlainText()

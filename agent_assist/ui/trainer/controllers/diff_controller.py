@@ -1,6 +1,6 @@
-"""The diff of the draft against the version a team runs: the active published version, or
-while nothing is published the files shipped with the app (as ``agent-assist publish diff``
-does), read off the UI thread."""
+"""The diff of the draft against the version a team runs: the active published version (of
+the team chosen in the Publish tab, else every team's), or while nothing is published the
+files shipped with the app (as ``agent-assist publish diff`` does), read off the UI thread."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ from agent_assist.ui.trainer.views.editor_panel import DiffPanel
 
 log = logging.getLogger(__name__)
 
-# The active published version's bundle text, or None when nothing is published.
-LoadPublished = Callable[[Kind, str], str | None]
+# The active published version's bundle text for a team (None: every team's), or None
+# when nothing is published.
+LoadPublished = Callable[[Kind, str, int | None], str | None]
 # The files shipped with the app under a ref, or None when it ships none.
 LoadShipped = Callable[[Kind, str], dict[str, str] | None]
 
@@ -51,9 +52,15 @@ class DiffController(QObject):
         self.editor = editor
         self._load = load_published
         self._shipped = load_shipped
+        self._team: Callable[[], int | None] = lambda: None
         self._done.connect(self._show)
         self._failed.connect(self._problem)
         editor.panel.diff_action.triggered.connect(self.diff)
+
+    def follow_team(self, team: Callable[[], int | None]) -> None:
+        """Compare with the version ``team()`` runs (read when a diff starts; None: every
+        team's)."""
+        self._team = team
 
     def diff(self) -> None:
         self.editor.panel.side.setCurrentWidget(self.panel)
@@ -62,12 +69,12 @@ class DiffController(QObject):
             kind: (source.ref, self.editor.texts(kind))
             for kind, source in self.editor.sources.items()
         }
-        load, shipped = self._load, self._shipped
+        load, shipped, team_id = self._load, self._shipped, self._team()
 
         def work() -> list[_Compared]:
             found: list[_Compared] = []
             for kind, (ref, texts) in drafts.items():
-                published = load(kind, ref)
+                published = load(kind, ref, team_id)
                 if published is not None:
                     diff = diff_files(unbundle(published), texts)
                     found.append(_Compared(ref, "published", diff))
