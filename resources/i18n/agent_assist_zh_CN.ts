@@ -413,18 +413,6 @@
         <translation>语气</translation>
     </message>
     <message>
-        <source>critical</source>
-        <translation>严重</translation>
-    </message>
-    <message>
-        <source>warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <source>info</source>
-        <translation>提示</translation>
-    </message>
-    <message>
         <source>Score {0} / 100</source>
         <translation>得分 {0} / 100</translation>
     </message>

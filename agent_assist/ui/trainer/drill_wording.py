@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from agent_assist.ui.display_names import category_name
+from agent_assist.ui.review.names import severity_name
 
 SEVERITIES = ("critical", "warning", "info")  # the order report.PENALTY counts them in
 
@@ -25,15 +26,6 @@ def _names() -> dict[str, str]:
         "replies": QCoreApplication.translate("DrillController", "Suggested replies"),
         "tone": QCoreApplication.translate("DrillController", "Tone"),
     }
-
-
-def _severity(severity: str) -> str:
-    names = {
-        "critical": QCoreApplication.translate("DrillController", "critical"),
-        "warning": QCoreApplication.translate("DrillController", "warning"),
-        "info": QCoreApplication.translate("DrillController", "info"),
-    }
-    return names.get(severity, severity)
 
 
 def report_text(report: dict[str, Any]) -> str:
@@ -68,7 +60,9 @@ def detail(report: dict[str, Any], component: str) -> str:
 def _compliance(report: dict[str, Any]) -> str:
     flags = report["flags"]
     counts = [
-        QCoreApplication.translate("DrillController", "{0} {1}").format(n, _severity(level))
+        QCoreApplication.translate("DrillController", "{0} {1}").format(
+            n, severity_name(level).lower()
+        )
         for level in SEVERITIES
         if (n := sum(f["severity"] == level for f in flags))
     ]
