@@ -81,8 +81,8 @@ class QueueController(QObject):
         panel.table.setModel(self.model)
         self._page = 0
         self._count: int | None = None  # of the newest request, once counted
-        self._request = 0  # only the newest request's page and count are shown
-        self._counted = 0  # the request the count is of
+        self._request = 0  # only the newest request's page is shown
+        self._counting = 0  # the request whose count is shown: the newest one that recounts
         self._keep: str | None = None  # the call to select again after a reload
         self._fill_fixed_choices()
         self._page_loaded.connect(self._show_page)
@@ -179,7 +179,10 @@ class QueueController(QObject):
         self.refresh()
 
     def _turn(self, step: int) -> None:
-        last = max(((self._count or 0) - 1) // PAGE_SIZE, 0)
+        if self._count is None:  # still counting: a full page may have a next one
+            last = self._page + int(self.model.rowCount() == PAGE_SIZE)
+        else:
+            last = max((self._count - 1) // PAGE_SIZE, 0)
         page = min(max(self._page + step, 0), last)
         if page != self._page:
             self._page = page
@@ -202,7 +205,7 @@ class QueueController(QObject):
         in_background("review-queue", read_page, self._page_loaded, self._failed)
         if not recount:
             return
-        self._count = None
+        self._count, self._counting = None, request
         self.panel.count.setText(self.tr("Loading…"))
 
         def count() -> tuple[int, int]:
@@ -228,9 +231,9 @@ class QueueController(QObject):
     @Slot(object)
     def _show_count(self, counted: tuple[int, int]) -> None:
         request, count = counted
-        if request < self._counted:  # an older filter's count, come late
+        if request != self._counting:  # an older filter's count, come late
             return
-        self._counted, self._count = request, count
+        self._count = count
         self.panel.count.setText(self.tr("{n} calls").format(n=count))
         self._show_pages()
 
