@@ -249,13 +249,13 @@ def active_libraries(db: Database, team_id: int | None = None) -> dict[str, Mess
     """Each language's message templates as the active script library of ``team_id`` (the
     acting user's team; None: every team's) has them (published with ``agent-assist
     publish``), else as shipped."""
-    from agent_assist.publishing.active import scripts_for_call
+    from agent_assist.publishing.active import active_folder
 
     libraries = bundled_libraries()
     for language in list(libraries):
-        path = scripts_for_call(db, language, team_id=team_id) / FILE_NAME
-        if path.is_file():
-            libraries[language] = load_library(path)
+        folder = active_folder(db, "script_library", language, team_id=team_id)
+        if folder is not None and (folder / FILE_NAME).is_file():  # else: shipped, loaded above
+            libraries[language] = load_library(folder / FILE_NAME)
     return libraries
 
 

@@ -17,7 +17,13 @@ from typing import TypeAlias
 from agent_assist import app
 from agent_assist.errors import UserError
 from agent_assist.publishing.bundle import bundle, unbundle
-from agent_assist.publishing.draft import PACK_FILE, SCRIPTS_FILE, diff_files, shipped_files
+from agent_assist.publishing.draft import (
+    PACK_FILE,
+    SCRIPTS_FILE,
+    diff_files,
+    read_files,
+    shipped_files,
+)
 from agent_assist.publishing.validate import NOUN, identify
 from agent_assist.store.database import Database
 from agent_assist.store.library_repo import (
@@ -28,7 +34,6 @@ from agent_assist.store.library_repo import (
     Published,
 )
 from agent_assist.store.people_repo import PeopleRepository
-from agent_assist.store.records import Actor
 
 # argparse's class is generic only to type checkers, hence the string.
 Actions: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -137,7 +142,7 @@ def run_folder(args: argparse.Namespace) -> int:
         library = LibraryRepository(db)
         team_id = _team_id(library, args.team)
         before = {v.version: v for v in library.versions(kind, found.ref)}
-        actor = _actor(db, args.username)
+        actor = PeopleRepository(db).actor(args.username)
         published = library.publish(
             actor,
             kind,
@@ -195,7 +200,7 @@ def run_activate(args: argparse.Namespace) -> int:
         library = LibraryRepository(db)
         team_id = _team_id(library, args.team)
         published = library.activate(
-            _actor(db, args.username), kind, args.ref, args.version, team_id=team_id
+            PeopleRepository(db).actor(args.username), kind, args.ref, args.version, team_id=team_id
         )
         _print_live(library, published, args.team)
         return 0
@@ -209,7 +214,7 @@ def run_rollback(args: argparse.Namespace) -> int:
     def rollback(db: Database) -> int:
         library = LibraryRepository(db)
         team_id = _team_id(library, args.team)
-        actor = _actor(db, args.username)
+        actor = PeopleRepository(db).actor(args.username)
         back = library.rollback(actor, kind, args.ref, to=args.to, team_id=team_id)
         desktops = next_call(args.team)
         if back is not None:
@@ -228,7 +233,7 @@ def run_rollback(args: argparse.Namespace) -> int:
 def run_diff(args: argparse.Namespace) -> int:
     kind = kind_of(args.path)
     found = identify(kind, args.path)
-    mine = unbundle(bundle(args.path))
+    mine = read_files(args.path)
 
     def compare(db: Database) -> int:
         library = LibraryRepository(db)
@@ -293,13 +298,6 @@ def kind_of(folder: Path) -> Kind:
 
 def _kind(args: argparse.Namespace) -> Kind:
     return "script_library" if args.scripts else "rule_pack"
-
-
-def _actor(db: Database, username: str) -> Actor:
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}")
-    return user.as_actor()
 
 
 def _with_store(work: Callable[[Database], int]) -> int:

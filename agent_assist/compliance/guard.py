@@ -8,7 +8,6 @@ sees one version throughout.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from agent_assist.compliance.calendar import HolidayCalendar, calendar_for
 from agent_assist.compliance.check import CaseFacts, Verdict, check, lookback
@@ -22,14 +21,10 @@ from agent_assist.store.records import Actor
 
 
 class ContactGuard:
-    def __init__(
-        self, repo: ContactRepository, db: Database | None = None, *, published: Path | None = None
-    ) -> None:
-        """``db``: where the team's published packs are (None: the shipped packs only);
-        ``published``: the folder they are unpacked into (the data folder's by default)."""
+    def __init__(self, repo: ContactRepository, db: Database | None = None) -> None:
+        """``db``: where the team's published packs are (None: the shipped packs only)."""
         self.repo = repo
         self._db = db
-        self._published = published
         self._packs: dict[tuple[str, int | None], tuple[ContactPolicy, HolidayCalendar]] = {}
 
     def facts(self, actor: Actor, spec: str) -> ContactFacts:
@@ -48,7 +43,7 @@ class ContactGuard:
         # The case has no team of its own here: the actor's team dials it.
         key = (language, team_id)
         if key not in self._packs:
-            spec = pack_for_call(self._db, language, root=self._published, team_id=team_id)
+            spec = pack_for_call(self._db, language, team_id=team_id)
             policy = load_policy(resolve_pack(spec))
             self._packs[key] = (policy, calendar_for(policy))
         return self._packs[key]

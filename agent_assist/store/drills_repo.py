@@ -149,7 +149,7 @@ class DrillRepository:
 
     def session_id(self, key: str) -> int | None:
         """The stored drill's id (``get``, ``drill report``); None while its start waits."""
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return session.scalar(select(DrillSession.id).where(DrillSession.key == key))
 
     def history(self, actor: Actor, user_id: int | None = None) -> list[DrillSummary]:
@@ -166,17 +166,17 @@ class DrillRepository:
         if user_id is not None:
             query = query.where(DrillSession.user_id == user_id)
         query = query.order_by(DrillSession.started_at.desc(), DrillSession.id.desc())
-        with self._db.session() as session:
+        with self._db.session(readonly=True) as session:
             return [_summary(row, name) for row, name in session.execute(query)]
 
     def get(self, actor: Actor, session_id: int) -> DrillDetail:
         """One drill with its lines and report; a read by another person is audited."""
         with self._db.session() as session:
-            found = session.execute(_summaries().where(DrillSession.id == session_id)).one_or_none()
+            query = _summaries().add_columns(User.team_id).where(DrillSession.id == session_id)
+            found = session.execute(query).one_or_none()
             if found is None:
                 raise StoreError(f"no drill {session_id}; `agent-assist drill history` lists them")
-            row, name = found
-            team = session.scalar(select(User.team_id).where(User.id == row.user_id))
+            row, name, team = found
             if not _may_read(actor, row.user_id, team):
                 raise AccessDenied("this drill belongs to another trainee or team")
             if actor.user_id != row.user_id:
@@ -204,7 +204,7 @@ class DrillRepository:
         (started elsewhere) is read once from the database."""
         drill = self._open.get(key)
         if drill is None:
-            with self._db.session() as session:
+            with self._db.session(readonly=True) as session:
                 row = session.scalar(select(DrillSession).where(DrillSession.key == key))
                 if row is None:
                     raise StoreError(f"no drill {key}")

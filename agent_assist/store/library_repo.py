@@ -26,7 +26,6 @@ from agent_assist.store.records import Actor
 from agent_assist.store.tables import ActiveVersion, PublishedVersion, Team, User
 
 Kind = Literal["rule_pack", "script_library"]
-KINDS: tuple[Kind, ...] = ("rule_pack", "script_library")
 SHIPPED = "shipped"  # rollback(to=SHIPPED): back to the files shipped with the app
 _TARGET_LENGTH = 64  # audit_log.target_id holds "ref@version"
 _REF_LENGTH = 64  # the columns' lengths

@@ -157,10 +157,14 @@ class ProposalRepository:
             write_audit(session, actor, "note_missed", "call", call_id, detail=category)
             return missed.id
 
-    def _check_category(self, category: str, speaker: str) -> None:
+    def categories(self) -> Mapping[str, Category]:
+        """The flag categories a missed flag is noted in (the taxonomy, read once)."""
         if self._taxonomy is None:
             self._taxonomy = load_taxonomy()
-        known = self._taxonomy.get(category)
+        return self._taxonomy
+
+    def _check_category(self, category: str, speaker: str) -> None:
+        known = self.categories().get(category)
         if known is None:
             raise StoreError(f"unknown category {category!r}; see resources/taxonomy.yaml")
         if known.speaker != speaker:

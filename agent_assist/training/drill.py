@@ -30,7 +30,7 @@ from agent_assist.script_library import ScriptLibrary, suggest
 from agent_assist.script_library.render import fill_script
 from agent_assist.script_library.select import WHY_CUE, WHY_REPLY
 from agent_assist.training import report as r
-from agent_assist.training.scenario import DebtorTurn, Scenario, brief_values
+from agent_assist.training.scenario import DebtorTurn, RequiredLine, Scenario, brief_values
 from agent_assist.training.similarity import USED_AT, reply_coverage
 
 AGENT, DEBTOR = "agent", "debtor"
@@ -102,6 +102,7 @@ class Drill:
         self._pack = rules.pack
         self._required = rules.required
         self._statements = _statements(scenario, rules.pack)
+        self._lines = {line.id: line for line in scenario.required}
         self._scenario_matcher = _scenario_matcher(scenario, rules.pack)
         self._flagger = LiveFlagger(rules.flags, cooldown_s=rules.pack.cooldown_s)
         self._tone = ToneAnalyzer(rules.pack.tone, rules.pack.info.language)
@@ -229,7 +230,7 @@ class Drill:
         return frozenset(heard)
 
     def _cover(self, line_id: str, turn: int) -> None:
-        line = next((x for x in self.scenario.required if x.id == line_id), None)
+        line = self._lines.get(line_id)
         if line is None or line_id in self._covered:
             return
         if line.by_turn is None or self._answers <= line.by_turn:
@@ -291,7 +292,7 @@ class Drill:
         """The session report on the turns so far (``complete`` once the scenario is over)."""
         flags = tuple(self._flag_notes)
         required = tuple(
-            r.RequiredNote(line.id, self._explain(line.id), line.id in self._covered,
+            r.RequiredNote(line.id, self._explain(line), line.id in self._covered,
                            self._covered.get(line.id))
             for line in self.scenario.required
         )  # fmt: skip
@@ -322,11 +323,9 @@ class Drill:
             practise=self._practise(flags, required),
         )
 
-    def _explain(self, line_id: str) -> str:
-        statement = self._statements.get(line_id)
-        if statement is not None:
-            return statement.explanation
-        return next(x.explanation for x in self.scenario.required if x.id == line_id)
+    def _explain(self, line: RequiredLine) -> str:
+        statement = self._statements.get(line.id)
+        return line.explanation if statement is None else statement.explanation
 
     def _tone_score(self) -> r.Component:
         if self.mode == "typed":

@@ -119,10 +119,6 @@ class Scenario:
     replies: tuple[str, ...]  # debtor cues (taxonomy ids) whose suggested replies count
     path: str = ""
 
-    @property
-    def region(self) -> str:
-        return self.language.split("-")[1]
-
     def pack_spec(self) -> str:
         """What :func:`agent_assist.rules.registry.resolve_pack` takes for this scenario."""
         if self.path and ("/" in self.pack or self.pack.startswith(".")):

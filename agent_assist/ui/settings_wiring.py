@@ -39,6 +39,7 @@ def settings_services(db: Database) -> SettingsServices:
     """The core behind the Settings dialog, on the open database."""
     from agent_assist.asr.locate import installed_models, missing_model_files
     from agent_assist.cli.devices_cmd import load_sounddevice
+    from agent_assist.publishing.active import followed_refs
     from agent_assist.rules.loader import load_pack
     from agent_assist.rules.registry import bundled_packs
     from agent_assist.rules.taxonomy import load_taxonomy
@@ -47,17 +48,13 @@ def settings_services(db: Database) -> SettingsServices:
     from agent_assist.store.engine import DB_FILE
     from agent_assist.store.people_repo import SYSTEM
 
-    def script_libraries() -> list[str]:
-        bundled = paths.resources_dir() / "scripts"
-        return sorted(path.parent.name for path in bundled.glob(f"*/{FILE_NAME}"))
-
     return SettingsServices(
         load_sounddevice=load_sounddevice,
         speech_models=lambda: installed_models(paths.models_dir()),
         missing_model_files=missing_model_files,
         rule_packs=bundled_packs,
         load_rule_pack=load_pack,
-        script_libraries=script_libraries,
+        script_libraries=lambda: followed_refs("script_library"),
         load_script_library=lambda folder: load_library(folder / FILE_NAME, load_taxonomy().keys()),
         check_database=check_database,
         active_users=lambda: PeopleRepository(db).team_members(SYSTEM),

@@ -70,11 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_window(args.username, args.lang, build_window, "name yourself with --as USERNAME")
 
 
-def library_folder(spec: str) -> Path:
-    """A library named by its language (zh-CN) or by its folder (or its scripts.yaml)."""
-    bundled = library_path(spec)
-    if "/" not in spec and "\\" not in spec and bundled.is_file():
-        return bundled.parent
+def _library_folder(spec: str) -> Path:
+    """A library named by its folder (or its scripts.yaml); a language is ``_is_language``."""
     path = Path(spec).expanduser()
     if path.is_file() and path.name == SCRIPTS_FILE:
         return path.parent
@@ -185,7 +182,7 @@ def _drafts(
             copy = open_working_copy(library, "script_library", scripts, shipped)
             drafts["script_library"] = _Draft(copy.folder, scripts, copy)
         else:
-            folder = library_folder(scripts)
+            folder = _library_folder(scripts)
             drafts["script_library"] = _Draft(folder, _library_ref(folder), None)
     return drafts
 

@@ -310,7 +310,7 @@ class DrillController(QObject):
     def _show_report(self, outcome: tuple[DrillReport, int]) -> None:
         report, kept = outcome
         self.panel.score.setText(self.tr("Score: {0}").format(f"{report.score:.1f}"))
-        self.panel.report.setPlainText(self.report_text(report.to_dict()))
+        self.panel.report.setPlainText(report_text(report.to_dict()))
         self.panel.set_answering(False)
         self._show_kept(kept)
         if not kept:
@@ -334,10 +334,6 @@ class DrillController(QObject):
                 self.panel.status.setText(self.tr("Drill stored."))
                 self.refresh()
 
-    def report_text(self, report: dict[str, Any]) -> str:
-        """The report in the window's language (a stored one too)."""
-        return report_text(report)
-
     # --- a stored drill ---------------------------------------------------------------
 
     @Slot(QModelIndex)
@@ -354,7 +350,7 @@ class DrillController(QObject):
         if report is None:
             self.panel.report.setPlainText(self.tr("This drill was not finished."))
             return
-        self.panel.report.setPlainText(self.report_text(report))
+        self.panel.report.setPlainText(report_text(report))
 
     # --- shared -------------------------------------------------------------------
 

@@ -13,10 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from agent_assist.training.report import PENALTY
 from agent_assist.ui.display_names import category_name
 from agent_assist.ui.review.names import severity_name
-
-SEVERITIES = ("critical", "warning", "info")  # the order report.PENALTY counts them in
 
 
 def _names() -> dict[str, str]:
@@ -63,7 +62,7 @@ def _compliance(report: dict[str, Any]) -> str:
         QCoreApplication.translate("DrillController", "{0} {1}").format(
             n, severity_name(level).lower()
         )
-        for level in SEVERITIES
+        for level in PENALTY  # in the order the terminal report counts them
         if (n := sum(f["severity"] == level for f in flags))
     ]
     if not counts:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
 
 def _format(colour: str, *, bold: bool = False, italic: bool = False) -> QTextCharFormat:
@@ -34,9 +34,6 @@ _FLOW = re.compile(r"[{}\[\],]")
 
 
 class YamlHighlighter(QSyntaxHighlighter):
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-
     def highlightBlock(self, text: str) -> None:
         strings = [(m.start(), m.end()) for m in _STRING.finditer(text)]
         comment = _comment_start(text, strings)

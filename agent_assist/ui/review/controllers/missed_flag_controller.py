@@ -7,12 +7,10 @@ UI thread and reaches the trainers as a proposed ``should_flag`` example
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from agent_assist.errors import UserError
-from agent_assist.rules.taxonomy import Category, load_taxonomy
 from agent_assist.store.proposals_repo import ProposalRepository
 from agent_assist.store.records import Actor
 from agent_assist.ui.background import in_background
@@ -37,7 +35,6 @@ class MissedFlagController(QObject):
         proposals: ProposalRepository,
         actor: Actor,
         *,
-        categories: Callable[[], Mapping[str, Category]] = load_taxonomy,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or panel)
@@ -45,8 +42,6 @@ class MissedFlagController(QObject):
         self._review = review
         self._proposals = proposals
         self._actor = actor
-        self._load_categories = categories
-        self._categories: Mapping[str, Category] | None = None
         self.dialog: MissedFlagDialog | None = None
         self._saved.connect(self._done)
         self._failed.connect(self._problem)
@@ -74,14 +69,14 @@ class MissedFlagController(QObject):
                 self.tr("Select the transcript line with the missed words first.")
             )
             return
-        if self._categories is None:
-            self._categories = self._load_categories()
         dialog = MissedFlagDialog(self.panel)
         speaker = self.tr("Collector") if line.speaker == "agent" else self.tr("Debtor")
         dialog.line.setText(
             self.tr("{speaker}, line {number}").format(speaker=speaker, number=line.utterance)
         )
-        said_by_speaker = [c.id for c in self._categories.values() if c.speaker == line.speaker]
+        said_by_speaker = [
+            c.id for c in self._proposals.categories().values() if c.speaker == line.speaker
+        ]
         for category in sorted(said_by_speaker, key=category_name):
             dialog.category.addItem(category_name(category), category)
         dialog.words.setPlainText(line.text)

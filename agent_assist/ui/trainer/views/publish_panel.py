@@ -66,7 +66,7 @@ class PublishPanel(QWidget):
         )
         self.heading.setWordWrap(True)
         self.refresh = QPushButton(self.tr("Refresh"))
-        self.scope = QComboBox()  # None: all teams, else a team's id
+        self.scope = QComboBox()  # None: all teams, else the team (a TeamRef)
         self.scope.addItem(self.tr("All teams"), None)
         scope_label = QLabel(self.tr("For:"))
         scope_label.setBuddy(self.scope)
