@@ -48,10 +48,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     db = app.open_store()
     try:
-        user = PeopleRepository(db).find(args.username)
-        if user is None:
-            raise UserError(f"no active user named {args.username!r}")
-        ReportRepository(db).export(user.as_actor(), since, until, args.fmt, write)
+        actor = PeopleRepository(db).actor(args.username)
+        ReportRepository(db).export(actor, since, until, args.fmt, write)
     finally:
         db.close()
     print(f"review report {since} to {until} written to {out}")

@@ -32,10 +32,8 @@ def run(args: argparse.Namespace) -> int:
     model = load_risk_model(fitted if fitted.is_file() else default_model_path(), load_taxonomy())
     db = app.open_store()
     try:
-        user = PeopleRepository(db).find(args.username)
-        if user is None:
-            raise UserError(f"no active user named {args.username!r}")
-        items = build_worklist(db, user.as_actor(), model, when=when, lang=args.lang)
+        actor = PeopleRepository(db).actor(args.username)
+        items = build_worklist(db, actor, model, when=when, lang=args.lang)
     finally:
         db.close()
     for item in items[: args.limit]:
