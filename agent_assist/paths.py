@@ -1,9 +1,14 @@
-"""Where the app keeps its files: per-user folders, bundled resources, models."""
+"""Where the app keeps its files (per-user folders, bundled resources, models), and how it
+replaces a file at once."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
+import stat
 from pathlib import Path
+from typing import IO, Any
 
 import platformdirs
 
@@ -42,3 +47,45 @@ def models_dir() -> Path:
 
 def log_dir() -> Path:
     return data_dir() / "logs"
+
+
+def write_atomically(
+    path: Path,
+    content: str | bytes,
+    *,
+    newline: str | None = None,
+    fsync: bool = False,
+    keep_mode: bool = False,
+) -> None:
+    """Replace ``path`` with ``content`` at once, through a hidden staging file beside it:
+    a reader never sees half a file.
+
+    Text is written as UTF-8, its line endings translated as :func:`open` does with
+    ``newline``; bytes as they are. ``fsync`` puts the data on disk before the rename, so a
+    crash leaves the old file or the new one, whole. ``keep_mode`` gives the new file the
+    old one's permissions (a new file otherwise gets the usual ones, as ``open`` makes it).
+    """
+    # A random name, created exclusively: two processes or threads never share one.
+    staging = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        if isinstance(content, bytes):
+            with staging.open("xb") as raw:
+                raw.write(content)
+                _flush(raw, fsync)
+        else:
+            with staging.open("x", encoding="utf-8", newline=newline) as text:
+                text.write(content)
+                _flush(text, fsync)
+        if keep_mode:
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(staging, stat.S_IMODE(path.stat().st_mode))
+        os.replace(staging, path)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+
+
+def _flush(out: IO[Any], fsync: bool) -> None:
+    if fsync:
+        out.flush()
+        os.fsync(out.fileno())

@@ -18,7 +18,7 @@ from typing import TypeVar
 import tomlkit
 
 from agent_assist.errors import SettingsError
-from agent_assist.paths import data_dir
+from agent_assist.paths import data_dir, write_atomically
 
 DB_URL_ENV = "AGENT_ASSIST_DB_URL"
 UI_LANGUAGES = ("zh", "en")
@@ -131,9 +131,7 @@ def save_settings(changes: Mapping[str, object], path: Path | None = None) -> Se
             document[table_name] = table
         table[key] = list(value) if isinstance(value, tuple) else value
     path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(path.name + ".new")
-    staged.write_text(tomlkit.dumps(document), encoding="utf-8")
-    os.replace(staged, path)
+    write_atomically(path, tomlkit.dumps(document))
     return load_settings(path)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import shutil
 import threading
@@ -162,9 +161,7 @@ def _follow(
         elif before is not None and before.get("previous"):
             seen["previous"] = before["previous"]
         if before != seen:
-            staging = pointer.with_name(f".{pointer.name}.{os.getpid()}")
-            staging.write_text(json.dumps(seen), encoding="utf-8")
-            os.replace(staging, pointer)
+            paths.write_atomically(pointer, json.dumps(seen))
         if unpacked:
             _remove_old_versions(home, active.sha256, before)
     return folder

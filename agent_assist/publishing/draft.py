@@ -14,7 +14,6 @@ pause in typing.
 from __future__ import annotations
 
 import difflib
-import os
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from agent_assist.compliance.policy import PolicyError, load_policy
 from agent_assist.messaging import templates
 from agent_assist.messaging.templates import TemplateError
 from agent_assist.messaging.templates import load_library as load_messages
+from agent_assist.paths import write_atomically
 from agent_assist.publishing.bundle import bundle, stays_inside, unbundle
 from agent_assist.rules.loader import PackError, load_pack
 from agent_assist.rules.model import RulePack
@@ -126,12 +126,7 @@ def save_files(folder: Path, files: Files) -> None:
     for rel, text in files.items():
         path = folder / _safe(rel)
         path.parent.mkdir(parents=True, exist_ok=True)
-        staged = path.with_name(path.name + ".new")
-        with staged.open("w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(staged, path)
+        write_atomically(path, text, newline="", fsync=True)
 
 
 def diff_files(published: Files, draft: Files, old: str = "published", new: str = "draft") -> str:

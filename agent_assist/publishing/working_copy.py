@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -88,10 +87,7 @@ def suggest_version(own: str, published: Collection[str]) -> str:
 
 
 def _write_origin(folder: Path, started_from: str) -> None:
-    note = folder / ORIGIN_FILE
-    staging = note.with_name(f"{ORIGIN_FILE}.{os.getpid()}")
-    staging.write_text(json.dumps({"started_from": started_from}), encoding="utf-8")
-    os.replace(staging, note)
+    paths.write_atomically(folder / ORIGIN_FILE, json.dumps({"started_from": started_from}))
 
 
 def _read_origin(folder: Path) -> str | None:

@@ -13,9 +13,7 @@ already does what the example declares.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,7 @@ import yaml
 from yaml import MappingNode, Node, ScalarNode, SequenceNode
 
 from agent_assist.errors import UserError
+from agent_assist.paths import write_atomically
 from agent_assist.rules.loader import PackError, load_pack
 from agent_assist.rules.model import ExampleKind, Rule, RulePack
 from agent_assist.rules.taxonomy import Category
@@ -86,11 +85,11 @@ def add_example(
         source = original.decode("utf-8")  # the loader read it, so it is UTF-8
         bom = _BOM if source.startswith(_BOM) else ""
         edited = bom + with_example(source.removeprefix(_BOM), rule_id, example_kind, words)
-        _replace(path, edited.encode("utf-8"))
+        write_atomically(path, edited.encode("utf-8"), fsync=True, keep_mode=True)
         try:
             pack = load_pack(folder, taxonomy)
         except PackError as exc:
-            _replace(path, original)
+            write_atomically(path, original, fsync=True, keep_mode=True)
             raise UserError(
                 f"adding the example would break the pack, so {rule.file} was left as it "
                 f"was:\n{exc}"
@@ -221,18 +220,3 @@ def _behaves(pack: RulePack, rule_id: str, kind: ExampleKind, words: str) -> boo
     speaker = example_speaker(_rule(pack, rule_id))
     fired = rule_id in {flag.rule_id for flag in scan(compile_pack(pack), words, speaker)}
     return fired if kind == "should_flag" else not fired
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` at once: an editor or a reload never sees half a file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, path.stat().st_mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

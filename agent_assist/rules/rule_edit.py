@@ -76,6 +76,26 @@ def rewrite_rule(text: str, index: int, fields: RuleFields) -> str:
     rules = _rules(text)
     if rules is None or not 0 <= index < len(rules) or not isinstance(rules[index], CommentedMap):
         raise ValueError(f"no rule {index} in this text")
+    return _rewrite(text, rules, index, fields)
+
+
+def rewrite_rule_at(text: str, rule: RuleAt, fields: RuleFields) -> str | None:
+    """``text`` with the rule ``rule`` was read from carrying ``fields``, the text parsed once;
+    None when that rule no longer starts at its line (the text changed since) or the YAML
+    is broken."""
+    rules = _rules(text)
+    index = rule.index
+    if (
+        rules is None
+        or not 0 <= index < len(rules)
+        or not isinstance(rules[index], CommentedMap)
+        or rules.lc.item(index)[0] + 1 != rule.first_line
+    ):
+        return None
+    return _rewrite(text, rules, index, fields)
+
+
+def _rewrite(text: str, rules: CommentedSeq, index: int, fields: RuleFields) -> str:
     rule: CommentedMap = rules[index]
     _apply(rule, fields)
     out = io.StringIO()

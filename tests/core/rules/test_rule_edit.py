@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agent_assist.publishing.draft import check_pack, read_files
-from agent_assist.rules.rule_edit import RuleFields, rewrite_rule, rule_at
+from agent_assist.rules.rule_edit import RuleFields, rewrite_rule, rewrite_rule_at, rule_at
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKS = ROOT / "tests" / "data" / "packs"
@@ -55,6 +55,15 @@ def test_unchanged_fields_give_the_text_back_byte_for_byte() -> None:
         first = rule_at(text, text[: text.index("- id:")].count("\n") + 1)
         assert first is not None
         assert rewrite_rule(text, first.index, first.fields) == text, path
+
+
+def test_a_rule_is_rewritten_only_where_it_was_read() -> None:
+    second = rule_at(RULES, 12)
+    assert second is not None
+    fields = RuleFields(id="a.two", category="agent.insult", patterns=("骗子",), explain="y")
+    assert rewrite_rule_at(RULES, second, fields) == rewrite_rule(RULES, 1, fields)
+    assert rewrite_rule_at("# a line above\n" + RULES, second, fields) is None
+    assert rewrite_rule_at(RULES.replace("- id: a.one", "- id: [broken"), second, fields) is None
 
 
 def test_an_edit_changes_only_that_rule_and_keeps_its_comments() -> None:

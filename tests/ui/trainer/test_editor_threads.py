@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from agent_assist.rules.explain import Fired
-from agent_assist.rules.rule_edit import RuleFields
+from agent_assist.rules.rule_edit import RuleAt, RuleFields
 from agent_assist.ui.trainer.controllers import rule_form_controller
 from tests.ui.trainer.conftest import AGENT, Opened
 
@@ -27,13 +27,13 @@ def test_the_form_is_written_on_a_worker_thread(
     qtbot: QtBot, opened: Opened, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
-    rewrite = rule_form_controller.rewrite_rule
+    rewrite = rule_form_controller.rewrite_rule_at
 
-    def seen(text: str, index: int, fields: RuleFields) -> str:
+    def seen(text: str, rule: RuleAt, fields: RuleFields) -> str | None:
         threads.append(threading.current_thread())
-        return rewrite(text, index, fields)
+        return rewrite(text, rule, fields)
 
-    monkeypatch.setattr(rule_form_controller, "rewrite_rule", seen)
+    monkeypatch.setattr(rule_form_controller, "rewrite_rule_at", seen)
     show_deadbeat(qtbot, opened)
     opened.window.editor.form.patterns.setPlainText("老赖\n骗子")
     code = opened.window.editor.editor

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit
 
-from agent_assist.rules.rule_edit import RuleAt, RuleFields, rewrite_rule, rule_at
+from agent_assist.rules.rule_edit import RuleAt, RuleFields, rewrite_rule_at, rule_at
 from agent_assist.rules.taxonomy import SEVERITIES, Category
 from agent_assist.ui.background import in_background
 from agent_assist.ui.display_names import category_name
@@ -168,10 +168,8 @@ class RuleFormController(QObject):
         request, fields = write.request, self.fields()
 
         def work() -> tuple[int, str | None]:
-            now = rule_at(text, rule.first_line)
-            if now is None or now.index != rule.index:
-                return request, None  # the rule is no longer where the form read it
-            return request, rewrite_rule(text, rule.index, fields)
+            # None: the rule is no longer where the form read it.
+            return request, rewrite_rule_at(text, rule, fields)
 
         in_background("trainer-rule-write", work, self._rewritten, self._write_failed)
 
