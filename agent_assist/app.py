@@ -29,11 +29,14 @@ if TYPE_CHECKING:
     from agent_assist.call.demo import ScriptedCallSource
     from agent_assist.rules.matcher import CompiledPack
     from agent_assist.rules.model import RulePack
+    from agent_assist.script_library import ScriptLibrary
     from agent_assist.settings import Settings
     from agent_assist.store.database import Database
     from agent_assist.store.recorder import CallRecorder
     from agent_assist.store.recordings import CallAudioRecorder
+    from agent_assist.store.records import UserRecord
     from agent_assist.store.spool import SpoolingWriter
+    from agent_assist.training.drill import DrillRules
 
 DEFAULT_LANG = "zh-CN"
 TONE_LEVEL_MS = 250  # tone cues need levels even when nobody shows them
@@ -144,6 +147,22 @@ def compiled_pack(pack_spec: str) -> tuple[RulePack, CompiledPack, CompiledPack]
     of its files: compiling takes most of a second and holds the interpreter in long
     stretches, which the desktop does while idle (``warm_up_rules``), never at call start."""
     return _compile(pack_spec)[0]
+
+
+def drill_rules(
+    db: Database | None, pack_spec: str, language: str, team_id: int | None
+) -> tuple[DrillRules, ScriptLibrary | None]:
+    """What scores a drill: the trainee's team's active published pack and script library,
+    as its calls are watched (the shipped ones until something is published)."""
+    from agent_assist.publishing.active import pack_for_call, scripts_for_call
+    from agent_assist.rules.taxonomy import load_taxonomy
+    from agent_assist.script_library.loader import FILE_NAME, load_library
+    from agent_assist.training.drill import DrillRules
+
+    rules = DrillRules(*compiled_pack(pack_for_call(db, pack_spec, team_id=team_id)))
+    scripts = scripts_for_call(db, language, team_id=team_id) / FILE_NAME
+    library = load_library(scripts, load_taxonomy().keys()) if scripts.is_file() else None
+    return rules, library
 
 
 def compiled_folders() -> list[Path]:
@@ -290,21 +309,15 @@ def mask_region(lang: str) -> str:
 
 
 def call_recorder(
-    db: Database, lang: str, *, username: str | None = None
+    db: Database, lang: str, *, user: UserRecord | None = None
 ) -> tuple[CallRecorder, SpoolingWriter]:
-    """Persist a call's events as they happen, spooling while the database is away."""
-    from agent_assist.errors import StoreError
+    """Persist a call's events as they happen, spooling while the database is away; the
+    call is ``user``'s (and their team's), whom the caller has already looked up."""
     from agent_assist.privacy import mask_text
     from agent_assist.store.call_log import CallOps, apply_op
-    from agent_assist.store.people_repo import PeopleRepository
     from agent_assist.store.recorder import CallRecorder
     from agent_assist.store.spool import SpoolingWriter
 
-    user = None
-    if username:
-        user = PeopleRepository(db).find(username)
-        if user is None:
-            raise StoreError(f"no active user named {username!r}; see `agent-assist db demo`")
     region = mask_region(lang)
     ops = CallOps(
         lambda text: mask_text(text, region),

@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--speed must be above 0 (got {args.speed}); e.g. --speed 10")
 
     # No audio is kept, whatever the settings say: the demo's "audio" is a hum.
-    return run_call(args, lambda parsed, _record_audio, _db: _prepare(parsed, dialogue))
+    return run_call(args, lambda parsed, _audio, _db, _team: _prepare(parsed, dialogue))
 
 
 def _prepare(args: argparse.Namespace, dialogue: DemoDialogue) -> PreparedCall:

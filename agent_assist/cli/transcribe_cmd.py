@@ -17,7 +17,7 @@ from agent_assist import app
 from agent_assist.asr.model import DecoderSettings, RecognizerSettings
 from agent_assist.call.session import CallSession
 from agent_assist.cli.event_text import text_line
-from agent_assist.errors import UserError
+from agent_assist.errors import StoreError, UserError
 from agent_assist.events import (
     AudioLevel,
     CallEnded,
@@ -28,6 +28,7 @@ from agent_assist.events import (
 from agent_assist.settings import load_settings
 from agent_assist.store.database import Database
 from agent_assist.store.recordings import CallAudioRecorder
+from agent_assist.store.records import UserRecord
 
 _SPOOL_FLUSH_S = 10.0
 
@@ -115,7 +116,10 @@ class PreparedCall:
 
 
 def build_session(
-    args: argparse.Namespace, record_audio: bool = False, db: Database | None = None
+    args: argparse.Namespace,
+    record_audio: bool = False,
+    db: Database | None = None,
+    team_id: int | None = None,
 ) -> PreparedCall:
     settings = recognizer_settings(args)
     speakers = _speakers(args)
@@ -141,19 +145,22 @@ def build_session(
         record_audio=record_audio,
         level_interval_ms=args.levels_ms,
         db=db,  # the active version of a bundled pack for the --as user's team
-        team_id=_team_of(db, args.user),
+        team_id=team_id,
     )
     return PreparedCall(session, model.lang or app.DEFAULT_LANG, audio)
 
 
-def _team_of(db: Database | None, username: str | None) -> int | None:
-    """The team of the user the call is recorded as; None: every team's versions."""
+def _user_of(db: Database | None, username: str | None) -> UserRecord | None:
+    """The user the call is recorded as (``--as``), looked up once for the whole call;
+    None: no one's (no ``--as``, or ``--no-store``), so every team's versions."""
     if db is None or not username:
         return None
     from agent_assist.store.people_repo import PeopleRepository
 
     user = PeopleRepository(db).find(username)
-    return None if user is None else user.team_id
+    if user is None:
+        raise StoreError(f"no active user named {username!r}; see `agent-assist db demo`")
+    return user
 
 
 def run(args: argparse.Namespace) -> int:
@@ -162,17 +169,21 @@ def run(args: argparse.Namespace) -> int:
 
 def run_call(
     args: argparse.Namespace,
-    build: Callable[[argparse.Namespace, bool, Database | None], PreparedCall],
+    build: Callable[[argparse.Namespace, bool, Database | None, int | None], PreparedCall],
 ) -> int:
-    """Run the call ``build`` prepares: print its events and (unless ``--no-store``) keep them."""
+    """Run the call ``build`` prepares (for the ``--as`` user's team): print its events and
+    (unless ``--no-store``) keep them."""
     settings = load_settings()
     # The database opens first: a wrong setting is reported before the model loads.
     db = None if args.no_store else app.open_store()
     try:
-        call = build(args, db is not None and settings.record_audio, db)
+        # An unknown --as user is reported before the model takes seconds to load.
+        user = _user_of(db, args.user)
+        team_id = user.team_id if user is not None else None
+        call = build(args, db is not None and settings.record_audio, db, team_id)
         if db is None:
             return _run_session(args, call.session, None)
-        recorder, writer = app.call_recorder(db, call.lang, username=args.user)
+        recorder, writer = app.call_recorder(db, call.lang, user=user)
         try:
             return _run_session(args, call.session, recorder.record)
         finally:

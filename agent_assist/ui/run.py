@@ -43,6 +43,7 @@ from agent_assist.store.contacts_repo import ContactRepository
 from agent_assist.store.database import Database
 from agent_assist.store.people_repo import PeopleRepository
 from agent_assist.store.recorder import CallRecorder
+from agent_assist.store.records import UserRecord
 from agent_assist.store.spool import SpoolingWriter
 from agent_assist.ui.controllers.alerts_controller import AlertsController
 from agent_assist.ui.controllers.call_controller import StartedCall
@@ -51,7 +52,11 @@ from agent_assist.ui.controllers.model_controller import ModelController
 from agent_assist.ui.controllers.model_download_controller import ModelDownloadController
 from agent_assist.ui.controllers.profile_controller import ProfileController
 from agent_assist.ui.controllers.rules_warmup_controller import RulesWarmUpController
-from agent_assist.ui.controllers.script_controller import ScriptController, scripts_in
+from agent_assist.ui.controllers.script_controller import (
+    CallScripts,
+    ScriptController,
+    scripts_in,
+)
 from agent_assist.ui.controllers.wrapup_controller import WrapUpController
 from agent_assist.ui.i18n import install_translators
 from agent_assist.ui.settings_wiring import open_settings
@@ -206,11 +211,9 @@ def recorded(
     return record
 
 
-def live_call(
-    db: Database, username: str, speech: LoadedModel, team_id: int | None = None
-) -> StartedCall:
-    """A call from the headset, built as `agent-assist transcribe` builds a live call,
-    from the settings; stored as it happens."""
+def live_call(db: Database, user: UserRecord, speech: LoadedModel) -> StartedCall:
+    """``user``'s call from the headset, built as `agent-assist transcribe` builds a live
+    call, from the settings; stored as it happens."""
     settings = load_settings()
     channel_map = parse_channel_map(settings.channel_map) if settings.channel_map else None
     devices: tuple[str | None, ...] = settings.audio_devices or (None,)
@@ -224,10 +227,10 @@ def live_call(
         settings.rule_pack,
         record_audio=settings.record_audio,
         db=db,
-        team_id=team_id,
+        team_id=user.team_id,
     )
     call_id = session.call_id
-    recorder, writer = app.call_recorder(db, speech.lang or app.DEFAULT_LANG, username=username)
+    recorder, writer = app.call_recorder(db, speech.lang or app.DEFAULT_LANG, user=user)
     session.start()
     keep = None if audio is None else (lambda: app.keep_recording(db, call_id, audio, settings))
     return session, recorded(recorder, writer, keep)
@@ -250,8 +253,14 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     script_folders: dict[str, Path] = {}  # language → the library calls show, set at call start
 
     def follow_scripts(call_language: str) -> None:
-        # On the call's starting thread, before its CallStarted reaches the script panel.
+        # On the call's starting thread, before its CallStarted reaches the panels.
         script_folders[call_language] = scripts_for_call(db, call_language, team_id=user.team_id)
+
+    def call_scripts(case_language: str) -> CallScripts:
+        # The script panel and the alert cards offer the same lines: the team's library.
+        return scripts_in(
+            script_folders.get(case_language, paths.resources_dir() / "scripts" / case_language)
+        )
 
     models = ModelController(paths.models_dir(), window)
     ModelDownloadController(window.model_panel, models)
@@ -265,14 +274,14 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
             ScriptedCallSource(dialogue, speed=demo_speed),
             analyzers=app.live_analyzers(pack_for_call(db, dialogue.pack, team_id=user.team_id)),
         )
-        recorder, writer = app.call_recorder(db, language, username=username)
+        recorder, writer = app.call_recorder(db, language, user=user)
         follow_scripts(language)
         session.start()
         return session, recorded(recorder, writer)
 
     def start_live(speech: LoadedModel) -> StartedCall:
         follow_scripts(speech.lang or app.DEFAULT_LANG)
-        return live_call(db, username, speech, user.team_id)
+        return live_call(db, user, speech)
 
     def wrap_up(call_id: str, case_id: int) -> None:
         dialog = WrapUpDialog(window)
@@ -298,16 +307,12 @@ def build(username: str, lang: str = "zh", *, demo_speed: float = 1.0) -> MainWi
     )
     RulesWarmUpController(window, warm_up_rules(db, user.team_id), lambda: controller.calls.busy)
     scripts = ScriptController(
-        window.scripts,
-        lambda case_language: scripts_in(
-            script_folders.get(case_language, paths.resources_dir() / "scripts" / case_language)
-        ),
-        agent_name=user.display_name,
-        bank=bank,
+        window.scripts, call_scripts, agent_name=user.display_name, bank=bank
     )
     alerts = AlertsController(
         window.banner,
         window.alerts,
+        call_scripts,
         agent_name=user.display_name,
         bank=bank,
         language=language,

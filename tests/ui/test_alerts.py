@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,12 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from agent_assist.events import CallEnded, CallStarted, Flag, RequirementMissed, ToneCue
 from agent_assist.messaging.render import BankDetails
+from agent_assist.paths import resources_dir
 from agent_assist.store.records import CaseRecord, DebtorRecord
 from agent_assist.ui.controllers.alerts_controller import AlertsController
 from agent_assist.ui.controllers.script_controller import (
     LINE_ROLE,
+    CallScripts,
     ScriptController,
     bundled_scripts,
+    scripts_in,
 )
 from agent_assist.ui.views.alerts_panel import AlertBanner, AlertsPanel
 from agent_assist.ui.views.script_panel import ScriptPanel
@@ -285,3 +290,43 @@ def test_a_tone_nudge_shows_then_goes_by_itself(
     assert panel.nudge.text() == "声音有点大，放轻一些"
     assert panel.cards() == []  # a nudge is not a card: it passes
     qtbot.waitUntil(panel.nudge.isHidden, timeout=2000)
+
+
+def test_a_published_librarys_reply_shows_on_the_next_calls_cards(
+    qtbot: QtBot, banner: AlertBanner, panel: AlertsPanel, tmp_path: Path
+) -> None:
+    shipped = resources_dir() / "scripts" / "zh-CN"
+    published = tmp_path / "zh-CN"
+    shutil.copytree(shipped, published)
+    library = published / "scripts.yaml"
+    text = library.read_text(encoding="utf-8")
+    library.write_text(text.replace("您的情况我理解", "我们理解您的处境"), encoding="utf-8")
+    active = {"zh-CN": shipped}  # the folder a call start picks: the team's active version
+
+    def call_scripts(language: str) -> CallScripts:
+        return scripts_in(active[language])
+
+    controller = AlertsController(
+        banner, panel, call_scripts, agent_name="李明", bank=BANK, language="zh-CN"
+    )
+    scripts_panel = ScriptPanel()
+    qtbot.addWidget(scripts_panel)
+    scripts = ScriptController(scripts_panel, call_scripts, agent_name="李明", bank=BANK)
+    controller.set_case(case(), "unable_willing")
+    scripts.set_case(case(), "unable_willing")
+    for event in (started(), hardship()):
+        controller.on_event(event)
+    (card,) = panel.cards()
+    assert "您的情况我理解" in card.reply.text()
+
+    active["zh-CN"] = published  # published between two calls
+    for event in (started(), hardship()):
+        controller.on_event(event)
+        scripts.on_event(event)
+    (card,) = panel.cards()
+    assert "我们理解您的处境" in card.reply.text()
+    # The card offers the line the suggested-script panel puts first.
+    lines = [scripts_panel.lines.item(row) for row in range(scripts_panel.lines.count())]
+    first = next(item for item in lines if item.data(LINE_ROLE) is not None)
+    assert first.data(LINE_ROLE) == ("zh.reply.hardship_plan", 0)
+    assert card.reply.text().endswith(first.text())

@@ -17,6 +17,7 @@ from agent_assist import app
 from agent_assist.asr.model import LoadedModel
 from agent_assist.call.demo import MODEL_NAME, ScriptedCallSource, load_dialogues
 from agent_assist.store.database import Database, open_database
+from agent_assist.store.records import UserRecord
 from agent_assist.store.tables import Call
 from agent_assist.ui import run
 from agent_assist.ui.controllers.call_controller import StartedCall
@@ -70,10 +71,9 @@ def test_call_starts_a_live_call_once_when_the_model_arrives(
 ) -> None:
     heard_with: list[LoadedModel] = []
 
-    def scripted_live_call(
-        _db: Database, username: str, speech: LoadedModel, _team_id: int | None = None
-    ) -> StartedCall:
+    def scripted_live_call(_db: Database, user: UserRecord, speech: LoadedModel) -> StartedCall:
         # The real session over a scripted dialogue: no microphone or Vosk model needed.
+        username = user.username  # the record build() looked up, not looked up again
         assert username == COLLECTOR
         heard_with.append(speech)
         dialogue = load_dialogues(date.today())[run.DEMO_DIALOGUE["en-US"]]

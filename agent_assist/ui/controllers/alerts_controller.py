@@ -104,6 +104,7 @@ class AlertsController(QObject):
     def on_event(self, event: Event) -> None:
         if isinstance(event, CallStarted):
             # A new call starts calm; an unacknowledged banner stays until acknowledged.
+            self._loaded.clear()  # each call follows the team's active library
             for card in list(self._cards.values()):
                 self.panel.remove_card(card)
             self._cards.clear()
