@@ -20,14 +20,11 @@ from typing import TYPE_CHECKING, Any
 from agent_assist import app, paths
 from agent_assist.errors import UserError
 from agent_assist.events import AudioLevel, Final
-from agent_assist.store.database import Database
 from agent_assist.store.people_repo import SYSTEM, PeopleRepository
-from agent_assist.store.records import Actor
 
 if TYPE_CHECKING:
     from agent_assist.call.session import CallSession
-    from agent_assist.script_library import ScriptLibrary
-    from agent_assist.training.drill import Drill, DrillRules
+    from agent_assist.training.drill import Drill
     from agent_assist.training.scenario import Scenario
 
 # The rule engine and the speech model load only when a command needs them.
@@ -87,7 +84,7 @@ def run_drill(args: argparse.Namespace) -> int:
     from agent_assist.store.call_log import apply_op
     from agent_assist.store.drills_repo import DrillRepository
     from agent_assist.store.spool import SpoolingWriter
-    from agent_assist.training.drill import Drill, Turn, flag_json
+    from agent_assist.training.drill import Drill, Turn
     from agent_assist.training.scenario import find_scenario
 
     cue_ids = load_taxonomy().keys()
@@ -95,17 +92,17 @@ def run_drill(args: argparse.Namespace) -> int:
     db = app.open_store()
     writer = SpoolingWriter(lambda op: apply_op(db, op), paths.data_dir() / "spool")
     try:
-        rules, library = _team_rules(db, args.pack or scenario.pack_spec(), scenario.language)
+        actor = PeopleRepository(db).actor(args.username)
+        spec = args.pack or scenario.pack_spec()
+        rules, library = app.drill_rules(db, spec, scenario.language, actor.team_id)
         pack = rules.pack
-        actor = _actor(db, args.username)
         region = app.mask_region(scenario.language)
         repo = DrillRepository(db, lambda text: mask_text(text, region), writer=writer)
         told = False
 
         def keep(turn: Turn) -> None:
             nonlocal told
-            flags_json = [flag_json(flag) for flag in turn.flags]
-            repo.add_turn(actor, key, turn.number, turn.speaker, turn.text, flags=flags_json)
+            repo.keep(actor, key, turn)
             if repo.kept_locally and not told:
                 told = True
                 print(f"agent-assist: {KEPT}", file=sys.stderr, flush=True)
@@ -142,21 +139,6 @@ def run_drill(args: argparse.Namespace) -> int:
         print(line)
     _tell_where(session_id, writer.pending)
     return 0
-
-
-def _team_rules(db: Database, spec: str, language: str) -> tuple[DrillRules, ScriptLibrary | None]:
-    """What scores the drill: the team's active published pack and script library, as its
-    calls are watched (the shipped ones until something is published)."""
-    from agent_assist.publishing.active import pack_for_call, scripts_for_call
-    from agent_assist.rules.taxonomy import load_taxonomy
-    from agent_assist.script_library import load_library
-    from agent_assist.script_library.loader import FILE_NAME
-    from agent_assist.training.drill import DrillRules
-
-    rules = DrillRules(*app.compiled_pack(pack_for_call(db, spec)))
-    scripts = scripts_for_call(db, language) / FILE_NAME
-    library = load_library(scripts, load_taxonomy().keys()) if scripts.is_file() else None
-    return rules, library
 
 
 def _tell_where(session_id: int | None, waiting: int) -> None:
@@ -273,8 +255,9 @@ def run_history(args: argparse.Namespace) -> int:
 
     db = app.open_store()
     try:
-        actor = _actor(db, args.username) if args.username else SYSTEM
-        user_id = _actor(db, args.user).user_id if args.user else None
+        people = PeopleRepository(db)
+        actor = people.actor(args.username) if args.username else SYSTEM
+        user_id = people.actor(args.user).user_id if args.user else None
         for d in DrillRepository(db, str).history(actor, user_id):
             score = "unfinished" if d.ended_at is None else f"score {d.score:.1f}"
             when = d.started_at.isoformat(timespec="minutes")
@@ -289,7 +272,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     db = app.open_store()
     try:
-        actor = _actor(db, args.username) if args.username else SYSTEM
+        actor = PeopleRepository(db).actor(args.username) if args.username else SYSTEM
         detail = DrillRepository(db, str).get(actor, args.session)
     finally:
         db.close()
@@ -305,10 +288,3 @@ def run_report(args: argparse.Namespace) -> int:
     for line in report_lines(detail.report):
         print(line)
     return 0
-
-
-def _actor(db: Database, username: str) -> Actor:
-    user = PeopleRepository(db).find(username)
-    if user is None:
-        raise UserError(f"no active user named {username!r}; see `agent-assist db demo`")
-    return user.as_actor()

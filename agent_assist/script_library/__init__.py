@@ -6,6 +6,7 @@ Qt-free. Format and use: docs/script-library.md.
 from agent_assist.script_library.loader import (
     ScriptLibraryError,
     bundled_library,
+    bundled_library_or_none,
     library_path,
     load_library,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "ScriptLibraryError",
     "Suggestion",
     "bundled_library",
+    "bundled_library_or_none",
     "library_path",
     "load_library",
     "render_script",

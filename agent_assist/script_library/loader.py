@@ -248,3 +248,8 @@ def bundled_library(language: str, cue_ids: Collection[str]) -> ScriptLibrary:
             "choose zh-CN or en-US, or add the library"
         )
     return load_library(path, cue_ids)
+
+
+def bundled_library_or_none(language: str, cue_ids: Collection[str]) -> ScriptLibrary | None:
+    """The bundled library of ``language``; None when the app ships none for it."""
+    return bundled_library(language, cue_ids) if library_path(language).is_file() else None

@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from agent_assist.rules.taxonomy import load_taxonomy
-from agent_assist.script_library import ScriptLibrary, bundled_library, library_path
+from agent_assist.script_library import ScriptLibrary, bundled_library_or_none
 from agent_assist.store.database import Database
 from agent_assist.store.demo import LANGS, TODAY, _engine, _mask, demo_setup, demo_yaml
 from agent_assist.store.drills_repo import DrillRepository
 from agent_assist.store.records import Actor
 from agent_assist.store.tables import DrillSession, DrillTurn
-from agent_assist.training.drill import Drill, DrillRules, Turn, flag_json
+from agent_assist.training.drill import Drill, DrillRules, Turn
 from agent_assist.training.scenario import Scenario, bundled_scenarios
 
 WRAP_UP_MS = 20_000  # reading the report before the drill is closed
@@ -43,8 +43,7 @@ def add_drills(db: Database, actors: Mapping[str, Actor], rng: random.Random) ->
             scenario = scenarios[drill.scenario]
             language = scenario.language
             if language not in libraries:  # found as the drill command finds it
-                shipped = library_path(language).is_file()
-                libraries[language] = bundled_library(language, cues) if shipped else None
+                libraries[language] = bundled_library_or_none(language, cues)
             played = play_typed(
                 repo,
                 actors[drill.user],
@@ -96,8 +95,7 @@ def play_typed(
     session: list[str] = []  # its key, once started
 
     def keep(turn: Turn) -> None:
-        flags = [flag_json(flag) for flag in turn.flags]
-        repo.add_turn(actor, session[0], turn.number, turn.speaker, turn.text, flags=flags)
+        repo.keep(actor, session[0], turn)
         kept.append(turn.t_ms)
 
     drill = Drill(scenario, rules, library=library, mode="typed", on_turn=keep)

@@ -19,11 +19,12 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, false, or_, select
 
 from agent_assist.errors import AccessDenied, StoreError
+from agent_assist.events import Flag
 from agent_assist.store import drill_ops as ops
 from agent_assist.store.access import may_read_call, require_role
 from agent_assist.store.audit import write_audit
@@ -32,6 +33,9 @@ from agent_assist.store.database import Database
 from agent_assist.store.records import ROLES, Actor
 from agent_assist.store.spool import SpoolingWriter
 from agent_assist.store.tables import DrillSession, DrillTurn, User
+
+if TYPE_CHECKING:
+    from agent_assist.training.drill import Turn
 
 SPEAKERS = ("debtor", "agent")
 SEES_EVERYONE = ("trainer", "admin")
@@ -140,6 +144,11 @@ class DrillRepository:
             )
         )
 
+    def keep(self, actor: Actor, key: str, turn: Turn) -> None:
+        """Keep a drill's line as it happened, with what each of its flags matched."""
+        flags = [_flag_json(flag) for flag in turn.flags]
+        self.add_turn(actor, key, turn.number, turn.speaker, turn.text, flags=flags)
+
     def finish(self, actor: Actor, key: str, score: float, report: Mapping[str, Any]) -> None:
         """Close the drill with its score and session report (also a partial one)."""
         drill = self._own_open(actor, key)
@@ -215,6 +224,18 @@ class DrillRepository:
             raise StoreError("this drill is finished already; start a new one")
         self._open[key] = drill
         return drill
+
+
+def _flag_json(flag: Flag) -> dict[str, object]:
+    """What a stored turn keeps of a flag: the rule, and the words that matched."""
+    return {
+        "rule_id": flag.rule_id,
+        "category": flag.category,
+        "severity": flag.severity,
+        "said": flag.text[flag.start : flag.end],
+        "kind": flag.kind,
+        "score": flag.score,
+    }
 
 
 def _may_read(actor: Actor, owner_id: int, team_id: int | None) -> bool:

@@ -74,18 +74,6 @@ class _Cue:
     scripts: tuple[tuple[str, tuple[str, ...]], ...]  # (script id, its lines)
 
 
-def flag_json(flag: Flag) -> dict[str, object]:
-    """What a stored turn keeps of a flag: the rule, and the words that matched."""
-    return {
-        "rule_id": flag.rule_id,
-        "category": flag.category,
-        "severity": flag.severity,
-        "said": flag.text[flag.start : flag.end],
-        "kind": flag.kind,
-        "score": flag.score,
-    }
-
-
 class Drill:
     def __init__(
         self,

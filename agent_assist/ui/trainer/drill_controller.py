@@ -33,7 +33,7 @@ from agent_assist.script_library import ScriptLibrary
 from agent_assist.store.drills_repo import DrillRepository, DrillSummary
 from agent_assist.store.records import Actor
 from agent_assist.store.spool import is_unreachable
-from agent_assist.training.drill import Answered, Drill, DrillRules, Turn, flag_json
+from agent_assist.training.drill import Answered, Drill, DrillRules, Turn
 from agent_assist.training.listen import spoken_answers
 from agent_assist.training.report import DrillReport, Mode
 from agent_assist.training.scenario import Scenario
@@ -43,8 +43,7 @@ from agent_assist.ui.trainer.drill_panel import DrillPanel
 from agent_assist.ui.trainer.drill_sources import (
     DrillHistoryModel,
     bundled_drill_scenarios,
-    bundled_scripts,
-    compiled_rules,
+    bundled_rules,
 )
 from agent_assist.ui.trainer.drill_voices import NO_VOICES, DrillVoices, offer_voices
 from agent_assist.ui.trainer.drill_wording import report_text
@@ -84,8 +83,7 @@ class DrillController(QObject):
         actor: Actor,
         *,
         scenarios: Callable[[], list[Scenario]] = bundled_drill_scenarios,
-        rules_for: Callable[[Scenario], DrillRules] = compiled_rules,
-        library_for: Callable[[str], ScriptLibrary | None] = bundled_scripts,
+        rules_for: Callable[[Scenario], tuple[DrillRules, ScriptLibrary | None]] = bundled_rules,
         save_wait_s: float = SAVE_WAIT_S,
         voices: DrillVoices = NO_VOICES,
         parent: QObject | None = None,
@@ -96,7 +94,6 @@ class DrillController(QObject):
         self._actor = actor
         self._scenarios_of = scenarios
         self._rules_for = rules_for
-        self._library_for = library_for
         self._save_wait_s = save_wait_s
         self._voices = voices
         self._session: CallSession | None = None  # a spoken drill's call, while it runs
@@ -166,16 +163,12 @@ class DrillController(QObject):
         self.panel.status.setText(self.tr("Preparing the drill…"))
 
         def work() -> _Started:
-            rules = self._rules_for(scenario)
+            rules, library = self._rules_for(scenario)
             keys: list[str] = []
 
             def keep(turn: Turn) -> None:
-                flags = [flag_json(flag) for flag in turn.flags]
-                self._drills.add_turn(
-                    self._actor, keys[0], turn.number, turn.speaker, turn.text, flags=flags
-                )
+                self._drills.keep(self._actor, keys[0], turn)
 
-            library = self._library_for(scenario.language)
             mode: Mode = "voice" if by_voice else "typed"
             drill = Drill(scenario, rules, library=library, mode=mode, on_turn=keep)
             # What can refuse (the speech model, the microphone) before the drill is stored.

@@ -197,18 +197,7 @@ def test_a_drill_is_scored_by_the_teams_published_pack(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
-    folder = tmp_path / "zh-CN"
-    shutil.copytree(resolve_pack("zh-CN"), folder)
-    head = folder / "pack.yaml"
-    head.write_text(
-        head.read_text(encoding="utf-8").replace("version: 2026.11.1", "version: 2026.12"),
-        encoding="utf-8",
-    )
-    tia = PeopleRepository(store).find("tia")
-    assert tia is not None
-    LibraryRepository(store).publish(
-        tia.as_actor(), "rule_pack", "zh-CN", "2026.12", bundle(folder)
-    )
+    publish_pack(store, tmp_path, "2026.12")
     pipe(monkeypatch, *ZH_GOOD)
 
     assert main(["drill", "run", "zh.short_overdue", "--as", "ann"]) == 0
@@ -216,3 +205,41 @@ def test_a_drill_is_scored_by_the_teams_published_pack(
     assert "scored by zh-CN 2026.12]" in capsys.readouterr().out
     (drill,) = DrillRepository(store, str).history(SYSTEM)
     assert (drill.pack_ref, drill.pack_version) == ("zh-CN", "2026.12")
+
+
+def test_a_drill_is_scored_by_the_version_of_the_trainees_own_team(
+    store: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("AGENT_ASSIST_DATA_DIR", str(tmp_path / "data"))
+    publish_pack(store, tmp_path, "2026.12")  # every team's
+    red = LibraryRepository(store).team_named("red").id
+    publish_pack(store, tmp_path, "2026.12.1", team_id=red)
+
+    pipe(monkeypatch, *ZH_GOOD)
+    assert main(["drill", "run", "zh.short_overdue", "--as", "ann"]) == 0  # red
+    assert "scored by zh-CN 2026.12.1]" in capsys.readouterr().out
+    pipe(monkeypatch, *ZH_GOOD)
+    assert main(["drill", "run", "zh.short_overdue", "--as", "kim"]) == 0  # blue
+    assert "scored by zh-CN 2026.12]" in capsys.readouterr().out
+
+    scored = {d.username: d.pack_version for d in DrillRepository(store, str).history(SYSTEM)}
+    assert scored == {"ann": "2026.12.1", "kim": "2026.12"}
+
+
+def publish_pack(db: Database, tmp_path: Path, version: str, team_id: int | None = None) -> None:
+    """The shipped zh-CN pack published by the trainer as ``version`` (for ``team_id``)."""
+    folder = tmp_path / version / "zh-CN"
+    shutil.copytree(resolve_pack("zh-CN"), folder)
+    head = folder / "pack.yaml"
+    head.write_text(
+        head.read_text(encoding="utf-8").replace("version: 2026.11.1", f"version: {version}"),
+        encoding="utf-8",
+    )
+    tia = PeopleRepository(db).find("tia")
+    assert tia is not None
+    LibraryRepository(db).publish(
+        tia.as_actor(), "rule_pack", "zh-CN", version, bundle(folder), team_id=team_id
+    )
