@@ -16,7 +16,7 @@ from typing import TypeAlias
 
 from agent_assist import app
 from agent_assist.errors import UserError
-from agent_assist.publishing.bundle import bundle, unbundle
+from agent_assist.publishing.bundle import unbundle
 from agent_assist.publishing.draft import (
     PACK_FILE,
     SCRIPTS_FILE,
@@ -24,7 +24,7 @@ from agent_assist.publishing.draft import (
     read_files,
     shipped_files,
 )
-from agent_assist.publishing.validate import NOUN, identify
+from agent_assist.publishing.validate import NOUN, check_folder, identify
 from agent_assist.store.database import Database
 from agent_assist.store.library_repo import (
     EVERY_TEAM,
@@ -134,9 +134,10 @@ def _ref(parser: argparse.ArgumentParser) -> None:
 
 def run_folder(args: argparse.Namespace) -> int:
     kind = kind_of(args.path)
-    found = identify(kind, args.path)  # every problem listed before anything is sent
+    # Every problem listed before anything is sent; publishing the text checked here does
+    # not load it again.
+    found, content = check_folder(kind, args.path)
     version = args.version or found.version
-    content = bundle(args.path)
 
     def publish(db: Database) -> int:
         library = LibraryRepository(db)

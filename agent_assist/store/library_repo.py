@@ -10,7 +10,7 @@ row for the team nor for every team means the files shipped with the app.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -43,6 +43,8 @@ class Published:
     published_by: int | None
     published_at: datetime
     publisher: str | None = None  # the user name, where versions() shows who published
+    # And their display name: for showing only, so equality is left to the rest.
+    publisher_name: str | None = field(default=None, compare=False)
     # Where versions() shows it active: None for every team, then team names.
     active_for: tuple[str | None, ...] = ()
 
@@ -70,6 +72,11 @@ class TeamRef:
     name: str
 
 
+def content_digest(content: str) -> str:
+    """The SHA-256 a version's content is known by (``Published.sha256``)."""
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
 class LibraryRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -92,7 +99,7 @@ class LibraryRepository:
         require_role(actor, "trainer", "admin", to=_WRITE)
         _check_names(ref, version)
         _check_followed(kind, ref)
-        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+        digest = content_digest(content)
         with self._db.session() as session:
             team_name(session, team_id)  # an unknown team is refused before the slow check
             existing = session.scalar(_where(kind, ref, version))
@@ -125,7 +132,8 @@ class LibraryRepository:
             elif row.sha256 != digest:  # published by someone else in the meantime
                 raise StoreError(f"{ref} {version} was just published with other content")
             if activate:
-                _set_active(session, actor, "activate", row, team_id)
+                team, current = _scope(session, kind, ref, team_id)
+                _set_active(session, actor, "activate", row, team_id, team=team, current=current)
             return _meta(row)
 
     def activate(
@@ -136,7 +144,8 @@ class LibraryRepository:
         require_role(actor, "trainer", "admin", to=_WRITE)
         with self._db.session() as session:
             row = _published(session, kind, ref, version)
-            _set_active(session, actor, "activate", row, team_id)
+            team, current = _scope(session, kind, ref, team_id)
+            _set_active(session, actor, "activate", row, team_id, team=team, current=current)
             return _meta(row)
 
     def rollback(
@@ -157,8 +166,7 @@ class LibraryRepository:
         every team's version)."""
         require_role(actor, "trainer", "admin", to=_WRITE)
         with self._db.session() as session:
-            team = team_name(session, team_id)
-            current = scope_row(session, kind, ref, team_id)
+            team, current = _scope(session, kind, ref, team_id)
             if current is None:
                 raise StoreError(
                     f"{ref} runs the files shipped with the app already: nothing to roll back"
@@ -189,7 +197,7 @@ class LibraryRepository:
                 detail = _scoped(current.version, team)
                 write_audit(session, actor, "rollback", kind, f"{ref}@{end}", detail=detail)
                 return None
-            _set_active(session, actor, "rollback", target, team_id)
+            _set_active(session, actor, "rollback", target, team_id, team=team, current=current)
             return _meta(target)
 
     def active(self, kind: Kind, ref: str, *, team_id: int | None = None) -> Published | None:
@@ -213,7 +221,7 @@ class LibraryRepository:
         """Newest first, each with where it is active. Every role may read them: desktops
         load what is published."""
         query = (
-            select(*_META, User.username)
+            select(*_META, User.username, User.display_name)
             .outerjoin(User, User.id == PublishedVersion.published_by)
             .where(PublishedVersion.kind == kind, PublishedVersion.ref == ref)
             .order_by(PublishedVersion.published_at.desc(), PublishedVersion.id.desc())
@@ -229,8 +237,8 @@ class LibraryRepository:
             for version, team in session.execute(scopes):
                 active_for[version] = (*active_for.get(version, ()), team)
             return [
-                Published(kind, ref, v, sha256, by, at, publisher, active_for.get(v, ()))
-                for kind, ref, v, sha256, by, at, publisher in session.execute(query)
+                Published(kind, ref, v, sha256, by, at, username, name, active_for.get(v, ()))
+                for kind, ref, v, sha256, by, at, username, name in session.execute(query)
             ]
 
     def content(self, kind: Kind, ref: str, version: str) -> PublishedContent:
@@ -253,13 +261,25 @@ class LibraryRepository:
         return found
 
 
+def _scope(
+    session: Session, kind: str, ref: str, team_id: int | None
+) -> tuple[str | None, ActiveVersion | None]:
+    """The scope's team name (None: every team) and its active row, locked to change it."""
+    return team_name(session, team_id), scope_row(session, kind, ref, team_id)
+
+
 def _set_active(
-    session: Session, actor: Actor, action: str, row: PublishedVersion, team_id: int | None
+    session: Session,
+    actor: Actor,
+    action: str,
+    row: PublishedVersion,
+    team_id: int | None,
+    *,
+    team: str | None,
+    current: ActiveVersion | None,
 ) -> None:
-    """Point (kind, ref) for one scope at ``row``, audited with the version it replaces
-    and the team."""
-    team = team_name(session, team_id)
-    current = scope_row(session, row.kind, row.ref, team_id)
+    """Point (kind, ref) for one scope (``_scope``: its team name and row) at ``row``,
+    audited with the version it replaces and the team."""
     previous = current.version if current is not None else _followed(session, row, team)
     if current is not None and current.version == row.version:
         return  # already active: nothing changes, nothing to audit

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QLabel
 from agent_assist import app, paths
 from agent_assist.errors import UserError
 from agent_assist.privacy import mask_text
-from agent_assist.publishing.active import pack_for_call, scripts_for_call
 from agent_assist.publishing.draft import SCRIPTS_FILE, read_files
 from agent_assist.publishing.working_copy import WorkingCopy, open_working_copy
 from agent_assist.rules.registry import bundled_packs, packs_dir, resolve_pack
@@ -101,15 +100,15 @@ def build(
     try:
         actor = _user(db, username)
         drafts = _drafts(LibraryRepository(db), pack, library) if _trains(actor) else None
+        window = TrainerWindow()
+        if drafts is None:
+            _drills_only(window)
+        else:
+            _trainer_tabs(window, db, actor, drafts, taxonomy)
+        _drills_tab(window, db, actor)
     except BaseException:
-        db.close()
+        db.close()  # no window is returned to close it
         raise
-    window = TrainerWindow()
-    if drafts is None:
-        _drills_only(window)
-    else:
-        _trainer_tabs(window, db, actor, drafts, taxonomy)
-    _drills_tab(window, db, actor, taxonomy)
     window.destroyed.connect(db.close)
     return window
 
@@ -222,17 +221,9 @@ def _publish_tab(
     editor: EditorController,
     drafts: Mapping[Kind, _Draft],
 ) -> PublishController:
-    people = PeopleRepository(db)
-
-    def display_name(username: str) -> str | None:
-        found = people.find(username)
-        return None if found is None else found.display_name
-
     panel = PublishPanel()
     copies = {kind: draft.copy for kind, draft in drafts.items()}
-    controller = PublishController(
-        panel, editor, LibraryRepository(db), actor, copies=copies, display_name=display_name
-    )
+    controller = PublishController(panel, editor, LibraryRepository(db), actor, copies=copies)
     window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Publish"))
     controller.refresh()
     return controller
@@ -280,19 +271,12 @@ def _reload_written(editor: EditorController, file: Path, status: QLabel) -> Non
     document.setModified(False)
 
 
-def _drills_tab(
-    window: TrainerWindow, db: Database, actor: Actor, taxonomy: Mapping[str, Category]
-) -> None:
+def _drills_tab(window: TrainerWindow, db: Database, actor: Actor) -> None:
     """Drills judged by what the team runs: its active published pack and library; spoken
     with this computer's espeak-ng, speech models and the microphone of the settings."""
 
-    def rules_for(scenario: Scenario) -> DrillRules:
-        spec = pack_for_call(db, scenario.pack_spec(), team_id=actor.team_id)
-        return DrillRules(*app.compiled_pack(spec))
-
-    def library_for(language: str) -> ScriptLibrary | None:
-        path = scripts_for_call(db, language, team_id=actor.team_id) / SCRIPTS_FILE
-        return load_library(path, taxonomy.keys()) if path.is_file() else None
+    def rules_for(scenario: Scenario) -> tuple[DrillRules, ScriptLibrary | None]:
+        return app.drill_rules(db, scenario.pack_spec(), scenario.language, actor.team_id)
 
     panel = DrillPanel()
     # The call window's spool folder: a drill kept while the server is away is saved
@@ -301,9 +285,7 @@ def _drills_tab(
     window.destroyed.connect(writer.close)
     repo = DrillRepository(db, _mask_every_region, writer=writer)
     voices = local_voices(paths.models_dir(), load_settings())
-    controller = DrillController(
-        panel, repo, actor, rules_for=rules_for, library_for=library_for, voices=voices
-    )
+    controller = DrillController(panel, repo, actor, rules_for=rules_for, voices=voices)
     window.closed.connect(controller.shut)  # the microphone and the voice stop
     window.add_tab(panel, QCoreApplication.translate("TrainerWindow", "Drills"))
     controller.refresh()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
 from agent_assist.cli import main
 from agent_assist.paths import resources_dir
+from agent_assist.publishing import draft
+from agent_assist.rules.model import RulePack
+from agent_assist.rules.taxonomy import Category
 from agent_assist.store.audit import read_audit
 from agent_assist.store.database import Database, open_database
 from agent_assist.store.library_repo import LibraryRepository
@@ -190,3 +193,26 @@ def test_a_script_library_is_published_by_its_language(
     assert "published en-US 2026.12.1 (script library" in out
     assert run(capsys, "versions", "en-US", "--scripts")[1].startswith("* 2026.12.1 ")
     assert run(capsys, "versions", "en-US")[1] == "* en-US runs the files shipped with the app\n"
+
+
+def test_publishing_a_folder_loads_the_pack_once(
+    store: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The folder is checked before anything is sent; the repository's own check of the
+    # very text checked then needs no second load.
+    loads: list[Path] = []
+    load_pack = draft.load_pack
+
+    def counted(folder: Path, taxonomy: Mapping[str, Category] | None = None) -> RulePack:
+        loads.append(folder)
+        return load_pack(folder, taxonomy)
+
+    monkeypatch.setattr(draft, "load_pack", counted)
+    folder = pack_folder(tmp_path, "4.1.once")  # a text no other test checks
+    code, out, _ = run(capsys, "folder", str(folder), "--as", "tia")
+    assert code == 0
+    assert out.startswith("published mini-zh 4.1.once (rule pack, sha256 ")
+    assert len(loads) == 1

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from agent_assist.errors import UserError
 from agent_assist.paths import resources_dir
+from agent_assist.publishing import draft
 from agent_assist.publishing.bundle import bundle
-from agent_assist.publishing.validate import Identity, InvalidVersion, check_content, identify
-from tests.core.publishing.builders import PACKS, REF, pack_text
+from agent_assist.publishing.validate import (
+    Identity,
+    InvalidVersion,
+    check_content,
+    check_folder,
+    identify,
+)
+from agent_assist.rules.model import RulePack
+from agent_assist.rules.taxonomy import Category
+from tests.core.publishing.builders import PACKS, REF, pack_folder, pack_text
 
 
 def test_a_folder_says_what_it_is() -> None:
@@ -77,3 +87,25 @@ def test_a_folder_is_checked_as_the_files_it_publishes(tmp_path: Path) -> None:
 def test_a_folder_without_scripts_is_not_a_library(tmp_path: Path) -> None:
     with pytest.raises(UserError, match=r"has no scripts\.yaml: give the script library's"):
         identify("script_library", tmp_path)
+
+
+def test_the_text_a_folder_was_checked_as_is_not_loaded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[str] = []
+    load_pack = draft.load_pack
+
+    def counted(folder: Path, taxonomy: Mapping[str, Category] | None = None) -> RulePack:
+        loads.append(folder.name)
+        return load_pack(folder, taxonomy)
+
+    monkeypatch.setattr(draft, "load_pack", counted)
+    folder = pack_folder(tmp_path, "5.1.once")  # a text no other test checks
+    identity, content = check_folder("rule_pack", folder)
+    assert (identity, content) == (Identity(REF, "5.1.once"), bundle(folder))
+    assert check_content("rule_pack", REF, content) == identity
+    assert loads == [REF]
+    # Loaded as another pack's folder, the same text is checked (and refused) anew.
+    with pytest.raises(InvalidVersion, match="does not match its folder name 'zh-CN'"):
+        check_content("rule_pack", "zh-CN", content)
+    assert loads == [REF, "zh-CN"]

@@ -37,6 +37,7 @@ def test_trainers_publish_versions_every_desktop_can_load(db: Database, tmp_path
     library.publish(tia.as_actor(), "rule_pack", REF, "1.1", pack_text(tmp_path, "1.1"))
     listed = library.versions("rule_pack", REF)
     assert [(v.version, v.publisher) for v in listed] == [("1.1", "tia"), ("1.0", "tia")]
+    assert [v.publisher_name for v in listed] == ["Tia", "Tia"]  # their display name
     assert library.content("rule_pack", REF, "1.0").content == content
     assert listed[0].active_for == (None,)  # every team's
     assert listed[1].active_for == ()

@@ -7,18 +7,16 @@ meanwhile); roles and the audit log are the repository's.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from agent_assist.errors import UserError
-from agent_assist.publishing.bundle import bundle
-from agent_assist.publishing.validate import Identity, InvalidVersion, identify
+from agent_assist.publishing.validate import Identity, InvalidVersion, check_folder
 from agent_assist.publishing.working_copy import WorkingCopy, suggest_version
-from agent_assist.store.library_repo import Kind, LibraryRepository, TeamRef
+from agent_assist.store.library_repo import Kind, LibraryRepository, TeamRef, content_digest
 from agent_assist.store.records import Actor
 from agent_assist.ui.background import in_background
 from agent_assist.ui.trainer.controllers.editor_controller import EditorController
@@ -36,9 +34,6 @@ from agent_assist.ui.trainer.controllers.versions_model import Listing, VersionR
 from agent_assist.ui.trainer.views.publish_panel import PublishPanel, PublishSection
 
 log = logging.getLogger(__name__)
-
-# A user name → their display name (None: unknown); read off the UI thread.
-DisplayName = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,6 @@ class PublishController(QObject):
         actor: Actor,
         *,
         copies: Mapping[Kind, WorkingCopy | None],
-        display_name: DisplayName = lambda _username: None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or panel)
@@ -87,7 +81,6 @@ class PublishController(QObject):
         self.editor = editor
         self._library = library
         self._actor = actor
-        self._display_name = display_name
         # Asked of the trainer; tests answer them without a modal dialog.
         self.ask_version: AskVersion = lambda kind, ref, v: ask_version(panel, kind, ref, v)
         self.ask_save: AskSave = lambda files: ask_save(panel, files)
@@ -163,13 +156,9 @@ class PublishController(QObject):
         """On a worker thread: the versions of ``ref``, newest first, with names, the one
         ``scope``'s desktops run marked."""
         active = self._library.active(kind, ref, team_id=_id(scope))
-        names: dict[str, str] = {}
         rows: list[VersionRow] = []
         for published in self._library.versions(kind, ref):
-            user = published.publisher
-            if user is not None and user not in names:
-                names[user] = self._display_name(user) or user
-            by = names[user] if user is not None else "?"
+            by = published.publisher_name or published.publisher or "?"
             is_active = active is not None and active.version == published.version
             rows.append(VersionRow(published, by, is_active))
         return Listing(kind, ref, tuple(rows), None if scope is None else scope.name)
@@ -225,8 +214,10 @@ class PublishController(QObject):
         self._start(kind, self.tr("Checking the draft…"))
 
         def work() -> _Prepared:
-            identity = identify(kind, folder)  # every problem, as the desktops would see them
-            return _Prepared(kind, identity, bundle(folder), self._list(kind, ref, scope))
+            # Every problem, as the desktops would see them; publishing this very text does
+            # not load it again.
+            identity, content = check_folder(kind, folder)
+            return _Prepared(kind, identity, content, self._list(kind, ref, scope))
 
         in_background("trainer-publish-check", work, self._prepared, self._failed)
 
@@ -243,7 +234,7 @@ class PublishController(QObject):
                 ),
             )
             return
-        digest = _sha256(prepared.content)
+        digest = content_digest(prepared.content)
         same = next((row for row in listing.rows if row.published.sha256 == digest), None)
         if same is not None:
             if same.active:
@@ -397,7 +388,3 @@ class PublishController(QObject):
 
 def _id(scope: TeamRef | None) -> int | None:
     return None if scope is None else scope.id
-
-
-def _sha256(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()  # as the repository keys it
